@@ -1,0 +1,2 @@
+export { createGatewayApp, serveGateway, type GatewayDeps } from './app.js';
+export { composeSupergraph, readCommittedSupergraph } from './compose.js';

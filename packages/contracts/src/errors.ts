@@ -1,0 +1,26 @@
+/**
+ * Error codes shared by every transport. Each transport maps a code once: HTTP status here,
+ * GraphQL `extensions.code` (the code itself) and NATS error replies (the code in a header).
+ */
+export const ERROR_HTTP_STATUS = {
+  invalid_request: 400,
+  invalid_token: 401,
+  invalid_admin_token: 401,
+  insufficient_scope: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  not_implemented: 501,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
+
+export const ERROR_CODES = Object.keys(ERROR_HTTP_STATUS) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && value in ERROR_HTTP_STATUS;
+}

@@ -1,0 +1,3 @@
+export type * from './types.js';
+export { createMemoryBus } from './memory.js';
+export { connectNatsBus } from './nats.js';

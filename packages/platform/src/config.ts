@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { SERVICE_DEFAULT_PORT, SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
+
+/**
+ * Every setting is an environment variable, validated once at start-up. A bad value stops the
+ * process with a message naming every bad variable (not just the first). `.env.example` lists them all.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+const secret = optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters');
+
+const serviceEnv = Object.fromEntries(
+  SERVICE_NAMES.flatMap((name) => [
+    [`${name.toUpperCase()}_PORT`, port(SERVICE_DEFAULT_PORT[name])],
+    [`${name.toUpperCase()}_URL`, optionalString.pipe(z.url().optional())],
+  ]),
+) as Record<string, z.ZodType>;
+
+export const EnvSchema = z.object({
+  PORT: port(8100),
+  GATEWAY_PORT: port(4000),
+  GATEWAY_URL: optionalString.pipe(z.url().optional()),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PERCEPTIQ_DATA_DIR: z.string().min(1).default('./data'),
+  PERCEPTIQ_ADMIN_TOKEN: secret,
+  PERCEPTIQ_KEY_SECRET: secret,
+  PERCEPTIQ_CONTEXT_SECRET: secret,
+  NATS_URL: optionalString,
+  MONGODB_URI: optionalString.refine(
+    (v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v),
+    'must start with mongodb:// or mongodb+srv://',
+  ),
+  LLM_BASE_URL: optionalString.pipe(z.url().optional()),
+  LLM_MODEL: optionalString,
+  LLM_API_KEY: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  BUS_REQUEST_TIMEOUT_MS: positiveInt(5_000),
+  CONTEXT_TTL_SECONDS: positiveInt(30),
+  GRAPHQL_MAX_DEPTH: positiveInt(12),
+  GRAPHQL_MAX_COMPLEXITY: positiveInt(2_000),
+  JSON_BODY_LIMIT_BYTES: positiveInt(10 * 1024 * 1024),
+  ACCESS_REQUESTS_PER_IP_PER_MINUTE: positiveInt(10),
+  ADMIN_FAILURES_PER_IP_PER_MINUTE: positiveInt(10),
+  ...serviceEnv,
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  mode: 'embedded' | 'distributed';
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  rest: { port: number; jsonBodyLimitBytes: number; accessRequestsPerIpPerMinute: number; adminFailuresPerIpPerMinute: number };
+  gateway: { port: number; url: string; maxDepth: number; maxComplexity: number };
+  services: Record<ServiceName, { port: number; url: string }>;
+  bus: { natsUrl?: string; requestTimeoutMs: number };
+  store: { mongodbUri?: string };
+  secrets: { adminToken?: string; keySecret?: string; contextSecret?: string };
+  contextTtlSeconds: number;
+  shutdownTimeoutMs: number;
+  llm: { baseUrl?: string; model?: string; apiKey?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment variables: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse an environment (default: `process.env`) into a typed config, or throw naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data as Env & Record<string, unknown>;
+  const mode = e.NATS_URL ? 'distributed' : 'embedded';
+  const problems: string[] = [];
+  if (mode === 'distributed') {
+    // Nothing can be generated safely when replicas must agree on it.
+    for (const name of ['PERCEPTIQ_ADMIN_TOKEN', 'PERCEPTIQ_KEY_SECRET', 'PERCEPTIQ_CONTEXT_SECRET'] as const) {
+      if (!e[name]) problems.push(`${name}: required when NATS_URL is set (distributed mode)`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const loopback = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
+  const services = Object.fromEntries(
+    SERVICE_NAMES.map((name) => {
+      const p = e[`${name.toUpperCase()}_PORT`] as number;
+      const url = (e[`${name.toUpperCase()}_URL`] as string | undefined) ?? `http://${loopback}:${p}/graphql`;
+      return [name, { port: p, url }];
+    }),
+  ) as Config['services'];
+
+  return {
+    mode,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.PERCEPTIQ_DATA_DIR,
+    rest: {
+      port: e.PORT,
+      jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
+      accessRequestsPerIpPerMinute: e.ACCESS_REQUESTS_PER_IP_PER_MINUTE,
+      adminFailuresPerIpPerMinute: e.ADMIN_FAILURES_PER_IP_PER_MINUTE,
+    },
+    gateway: {
+      port: e.GATEWAY_PORT,
+      url: e.GATEWAY_URL ?? `http://${loopback}:${e.GATEWAY_PORT}/graphql`,
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+    },
+    services,
+    bus: { natsUrl: e.NATS_URL, requestTimeoutMs: e.BUS_REQUEST_TIMEOUT_MS },
+    store: { mongodbUri: e.MONGODB_URI },
+    secrets: { adminToken: e.PERCEPTIQ_ADMIN_TOKEN, keySecret: e.PERCEPTIQ_KEY_SECRET, contextSecret: e.PERCEPTIQ_CONTEXT_SECRET },
+    contextTtlSeconds: e.CONTEXT_TTL_SECONDS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    llm: { baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY },
+  };
+}

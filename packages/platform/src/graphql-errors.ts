@@ -1,0 +1,40 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isErrorCode } from '@perceptiq/contracts';
+import type { Logger } from 'pino';
+import { AppError, publicError } from './errors.js';
+
+/** Apollo's own codes for a bad operation: the caller's fault, so `invalid_request`. */
+const CALLER_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST']);
+
+/** An AppError as a GraphQL error: the code in `extensions.code`, plus the HTTP status for pre-execution refusals. */
+export function toGraphQLError(e: AppError): GraphQLError {
+  return new GraphQLError(e.message, {
+    extensions: { code: e.code, ...(e.details ? { details: e.details } : {}), http: { status: e.httpStatus, headers: new Map(Object.entries(e.headers ?? {})) } },
+  });
+}
+
+/**
+ * The GraphQL error mapping, used by every subgraph and the gateway: our codes pass through,
+ * Apollo's caller errors become `invalid_request`, and everything else is masked as `internal`
+ * (logged here with the real cause, never sent).
+ */
+export function formatGraphQLError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (original instanceof AppError) {
+      const pub = publicError(original);
+      return { message: pub.message, path: formatted.path, extensions: { code: pub.code, ...(pub.details ? { details: pub.details } : {}) } };
+    }
+    const code = formatted.extensions?.code;
+    if (isErrorCode(code)) {
+      const details = formatted.extensions?.details;
+      return { message: formatted.message, path: formatted.path, extensions: { code, ...(details ? { details } : {}) } };
+    }
+    if (typeof code === 'string' && CALLER_ERRORS.has(code)) {
+      return { message: formatted.message, extensions: { code: 'invalid_request' } };
+    }
+    logger.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'unhandled GraphQL error');
+    const pub = publicError(original);
+    return { message: pub.message, path: formatted.path, extensions: { code: pub.code } };
+  };
+}

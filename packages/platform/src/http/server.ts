@@ -1,0 +1,103 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Lifecycle } from '../lifecycle.js';
+import { requestIdFrom, runWithContext } from '../request-context.js';
+import { httpRequestDuration, metricsRegistry } from './metrics.js';
+
+export interface BaseAppOptions {
+  /** Component name, used as a metrics label and in logs. */
+  component: string;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  /** Resolves when every dependency (bus, store, …) answers; `/readyz` is 503 otherwise. */
+  readiness: () => Promise<void>;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    id: string;
+  }
+}
+
+/**
+ * The part every process shares: request ids (echoed, carried in async context), `/healthz`,
+ * `/readyz`, `/metrics` and a request-duration histogram. Routes are added by the caller.
+ */
+export function createBaseApp(options: BaseAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', 'loopback');
+  const duration = httpRequestDuration();
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    req.id = requestIdFrom(req.get('x-request-id'));
+    res.setHeader('X-Request-Id', req.id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.path);
+      duration.observe(
+        { component: options.component, method: req.method, route, status: String(res.statusCode) },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    });
+    runWithContext({ requestId: req.id }, next);
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (options.lifecycle.draining) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
+    try {
+      await withTimeout(options.readiness(), 2_000);
+      res.json({ status: 'ready' });
+    } catch (err) {
+      options.logger.warn({ err: (err as Error).message }, 'not ready');
+      res.status(503).json({ status: 'not_ready' });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    const registry = metricsRegistry();
+    res.setHeader('Content-Type', registry.contentType);
+    res.send(await registry.metrics());
+  });
+  return app;
+}
+
+export interface Listening {
+  server: Server;
+  port: number;
+  url: string;
+}
+
+/** Listen, and register a graceful close (idle sockets now, busy ones when the deadline fuse fires). */
+export async function listen(app: Express, host: string, port: number, lifecycle: Lifecycle, name: string): Promise<Listening> {
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  lifecycle.onStop(`${name} http`, async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+  });
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return { server, port: actual, url: `http://${shownHost}:${actual}` };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(timer));
+}

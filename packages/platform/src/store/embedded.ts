@@ -1,0 +1,547 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { find as mingoFind, Query, update as mingoUpdate } from 'mingo';
+import { AppError } from '../errors.js';
+import { filterEqualities, isOperatorObject, isPlainObject, requireOperators, requireStringId, requireUpsertId } from './rules.js';
+import type {
+  Collection,
+  DeleteResult,
+  Document,
+  Filter,
+  FindCursor,
+  FindOneAndUpdateOptions,
+  FindOptions,
+  IndexSpec,
+  Sort,
+  Store,
+  Update,
+  UpdateOptions,
+  UpdateResult,
+} from './types.js';
+
+/**
+ * The embedded engine: one SQLite file per service, one table per collection holding each document
+ * as JSON text, with MongoDB's filter, update, sort and projection semantics from mingo.
+ *
+ * Values are JSON values plus Date: a Date is stored as `{"$date": "<ISO>"}` and read back as a
+ * Date, as BSON dates are. Differences from MongoDB:
+ * - every call is one transaction, insertMany and updateMany included (all or nothing);
+ * - a unique index compares whole values: an array is one key, not one key per element;
+ * - index keys are plain field paths: no array positions (`a.0`), no unusual characters.
+ */
+export function openEmbeddedStore(opts: { dir: string; name: string }): Store {
+  if (!FILE_NAME.test(opts.name)) throw new AppError('invalid_request', `Invalid store name '${opts.name}'.`);
+  mkdirSync(opts.dir, { recursive: true });
+  const db = new Database(join(opts.dir, `${opts.name}.sqlite`));
+  db.pragma('journal_mode = WAL');
+  // NORMAL under WAL: a power loss may drop the last commits but never corrupts the file.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS _indexes (coll TEXT NOT NULL, name TEXT NOT NULL, keys TEXT NOT NULL, ' +
+      'is_unique INTEGER NOT NULL, multikey INTEGER NOT NULL, PRIMARY KEY (coll, name))',
+  );
+  // IMMEDIATE takes the write lock before the read of a read-modify-write.
+  const transaction = db.transaction((fn: () => unknown) => fn());
+  const atomically = <R>(fn: () => R): R => transaction.immediate(fn) as R;
+  const ping = db.prepare('SELECT 1');
+  const collections = new Map<string, EmbeddedCollection<Document>>();
+
+  return {
+    engine: 'embedded',
+    collection<T extends Document = Document>(name: string): Collection<T> {
+      let collection = collections.get(name);
+      if (!collection) {
+        collection = new EmbeddedCollection(db, atomically, name);
+        collections.set(name, collection);
+      }
+      return collection as unknown as Collection<T>;
+    },
+    async ping() {
+      ping.get();
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+const FILE_NAME = /^\w[\w.-]*$/;
+// Collection names become quoted table names: no quotes, and nothing clashing with `_indexes` or `sqlite_*`.
+const COLLECTION_NAME = /^(?!sqlite_)[A-Za-z][\w.-]*$/i;
+const INDEX_NAME = /^[\w.-]+$/;
+// Index paths are written into SQL JSON paths, so only plain names; all-digit parts would be array positions.
+const PATH_PART = /^(?!\d+$)[\w-]+$/;
+
+interface IndexDef {
+  name: string;
+  keys: Record<string, 1 | -1>;
+  unique: boolean;
+  /** SQL expression per key, in key order. */
+  exprs: string[];
+  /** The dotted path of each key, in key order. */
+  paths: string[];
+  parts: string[][];
+  /**
+   * Some document has an array on one of the paths. SQLite indexes one value per row, while MongoDB
+   * matches `{tags: 'x'}` against each element of an array: such an index cannot pre-select rows.
+   */
+  multikey: boolean;
+}
+
+interface Match<T> {
+  text: string;
+  doc: T;
+}
+
+interface WriteOutcome {
+  matchedCount: number;
+  modifiedCount: number;
+  upsertedId: string | null;
+  /** JSON of the (last) document before and after the write. */
+  before: string | null;
+  after: string | null;
+}
+
+class EmbeddedCollection<T extends Document> implements Collection<T> {
+  private readonly table: string;
+  private readonly statements = new Map<string, Statement>();
+  private readonly indexes: IndexDef[];
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly transaction: <R>(fn: () => R) => R,
+    readonly name: string,
+  ) {
+    if (!COLLECTION_NAME.test(name)) throw new AppError('invalid_request', `Invalid collection name '${name}'.`);
+    this.table = `"${name}"`;
+    db.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    const rows = db.prepare('SELECT name, keys, is_unique, multikey FROM _indexes WHERE coll = ?').all(name) as {
+      name: string;
+      keys: string;
+      is_unique: number;
+      multikey: number;
+    }[];
+    this.indexes = rows.map((r) => indexDef(r.name, JSON.parse(r.keys) as IndexDef['keys'], r.is_unique === 1, r.multikey === 1));
+  }
+
+  async insertOne(doc: T): Promise<{ insertedId: string }> {
+    requireStringId(doc);
+    const text = encode(doc);
+    this.atomically(() => this.insertRow(doc, text));
+    return { insertedId: doc._id };
+  }
+
+  async insertMany(docs: T[]): Promise<{ insertedCount: number }> {
+    docs.forEach(requireStringId);
+    const texts = docs.map(encode);
+    this.atomically(() => docs.forEach((doc, i) => this.insertRow(doc, texts[i]!)));
+    return { insertedCount: docs.length };
+  }
+
+  async findOne(filter: Filter, options: FindOptions = {}): Promise<T | null> {
+    return this.select(filter, { ...options, limit: 1 })[0] ?? null;
+  }
+
+  find(filter: Filter, options: FindOptions = {}): FindCursor<T> {
+    // Lazy like the driver's cursor: nothing runs before toArray().
+    return { toArray: async () => this.select(filter, options) };
+  }
+
+  async countDocuments(filter: Filter = {}): Promise<number> {
+    if (Object.keys(filter).length === 0) return this.stmt(`SELECT count(*) FROM ${this.table}`).get() as number;
+    let n = 0;
+    for (const _ of this.matching(filter)) n++;
+    return n;
+  }
+
+  async updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
+    return counts(this.write(filter, update, { multi: false, upsert: options.upsert ?? false }));
+  }
+
+  async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
+    return counts(this.write(filter, update, { multi: true, upsert: false }));
+  }
+
+  async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
+    const outcome = this.write(filter, update, { multi: false, upsert: options.upsert ?? false, sort: options.sort });
+    const text = options.returnDocument === 'after' ? outcome.after : outcome.before;
+    return text === null ? null : decode<T>(text);
+  }
+
+  async deleteOne(filter: Filter): Promise<DeleteResult> {
+    return this.atomically(() => {
+      const [target] = this.firstMatch(filter);
+      if (!target) return { deletedCount: 0 };
+      this.stmt(`DELETE FROM ${this.table} WHERE _id = ?`).run(target.doc._id);
+      return { deletedCount: 1 };
+    });
+  }
+
+  async deleteMany(filter: Filter): Promise<DeleteResult> {
+    return this.atomically(() => {
+      if (Object.keys(filter).length === 0) return { deletedCount: this.stmt(`DELETE FROM ${this.table}`).run().changes };
+      const ids = Array.from(this.matching(filter), (m) => m.doc._id);
+      const del = this.stmt(`DELETE FROM ${this.table} WHERE _id = ?`);
+      for (const id of ids) del.run(id);
+      return { deletedCount: ids.length };
+    });
+  }
+
+  async createIndex(spec: IndexSpec): Promise<void> {
+    const entries = Object.entries(spec.keys);
+    if (entries.length === 0) throw new AppError('invalid_request', 'An index needs at least one key.');
+    const name = spec.name ?? entries.map(([path, dir]) => `${path}_${dir}`).join('_');
+    if (!INDEX_NAME.test(name)) throw new AppError('invalid_request', `Invalid index name '${name}'.`);
+    const unique = spec.unique ?? false;
+    const sameKeys = (keys: IndexDef['keys']): boolean => JSON.stringify(Object.entries(keys)) === JSON.stringify(entries);
+    // As MongoDB: re-creating the same index is a no-op; reusing its name or its keys otherwise is refused.
+    const existing = this.indexes.find((i) => i.name === name || sameKeys(i.keys));
+    if (existing) {
+      if (existing.name === name && sameKeys(existing.keys) && existing.unique === unique) return;
+      throw new AppError('invalid_request', `Index '${name}' conflicts with the existing index '${existing.name}' on ${this.name}.`);
+    }
+    const def = indexDef(name, spec.keys, unique, false);
+    this.atomically(() => {
+      this.db.exec(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX "${this.name}:${name}" ON ${this.table} (${def.exprs.join(', ')})`);
+      const prefixes = def.parts.flatMap((parts) => parts.map((_, i) => jsonPath(parts.slice(0, i + 1))));
+      const arrays = prefixes.map((p) => `json_type(doc, '${p}') = 'array'`).join(' OR ');
+      def.multikey = this.db.prepare(`SELECT 1 FROM ${this.table} WHERE ${arrays} LIMIT 1`).get() !== undefined;
+      this.stmt('INSERT INTO _indexes (coll, name, keys, is_unique, multikey) VALUES (?, ?, ?, ?, ?)').run(
+        this.name,
+        name,
+        JSON.stringify(spec.keys),
+        unique ? 1 : 0,
+        def.multikey ? 1 : 0,
+      );
+    });
+    this.indexes.push(def);
+  }
+
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      // Every query here reads one column.
+      if (statement.reader) statement.pluck();
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** One transaction; SQLite constraint failures become the contract's conflict error. */
+  private atomically<R>(fn: () => R): R {
+    try {
+      return this.transaction(fn);
+    } catch (e) {
+      throw this.conflictOf(e) ?? e;
+    }
+  }
+
+  private conflictOf(e: unknown): AppError | undefined {
+    if (!(e instanceof Database.SqliteError)) return undefined;
+    let index: string | undefined;
+    if (e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') index = '_id_';
+    else if (e.code === 'SQLITE_CONSTRAINT_UNIQUE') index = /index '[^:']*:([^']+)'/.exec(e.message)?.[1] ?? 'unknown';
+    return index === undefined ? undefined : new AppError('conflict', `Duplicate key in '${this.name}' on index '${index}'.`, { index });
+  }
+
+  private insertRow(doc: T, text: string): void {
+    this.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(doc._id, text);
+    this.noteArrays(doc);
+  }
+
+  /**
+   * Marks indexes that meet an array from now on. Set in memory before the transaction commits:
+   * after a rollback the flag only costs a scan, never a wrong answer.
+   */
+  private noteArrays(doc: T): void {
+    for (const index of this.indexes) {
+      if (index.multikey || !index.parts.some((parts) => hitsArray(doc, parts))) continue;
+      index.multikey = true;
+      this.stmt('UPDATE _indexes SET multikey = 1 WHERE coll = ? AND name = ?').run(this.name, index.name);
+    }
+  }
+
+  /**
+   * The SQL that pre-selects candidate rows: a primary-key lookup for `_id` equality or `$in`, an
+   * expression index for equalities on an index's leading keys, else a scan. mingo filters exactly
+   * afterwards unless the filter is the `_id` equality alone.
+   */
+  private plan(filter: Filter): { sql: string; params: unknown[]; single: boolean; exact: boolean } {
+    const id = equalityOperand(filter._id);
+    if (typeof id === 'string') {
+      return { sql: `SELECT doc FROM ${this.table} WHERE _id = ?`, params: [id], single: true, exact: Object.keys(filter).length === 1 };
+    }
+    const ids = isOperatorObject(filter._id) && Object.keys(filter._id).length === 1 ? filter._id.$in : undefined;
+    if (Array.isArray(ids) && ids.every((v) => typeof v === 'string')) {
+      const sql = `SELECT doc FROM ${this.table} WHERE _id IN (SELECT value FROM json_each(?))`;
+      return { sql, params: [JSON.stringify(ids)], single: false, exact: false };
+    }
+    const equal = new Map<string, string>();
+    for (const [path, cond] of Object.entries(filter)) {
+      const json = keyJson(equalityOperand(cond));
+      if (json !== undefined) equal.set(path, json);
+    }
+    let best: IndexDef | undefined;
+    let used = 0;
+    for (const index of this.indexes) {
+      if (index.multikey) continue;
+      let n = 0;
+      while (n < index.paths.length && equal.has(index.paths[n]!)) n++;
+      if (n > used || (n === used && n > 0 && index.unique && !best!.unique)) [best, used] = [index, n];
+    }
+    if (!best) return { sql: `SELECT doc FROM ${this.table}`, params: [], single: false, exact: false };
+    const where = best.exprs.slice(0, used).map((e) => `${e} = ?`);
+    const params = best.paths.slice(0, used).map((p) => equal.get(p));
+    return { sql: `SELECT doc FROM ${this.table} WHERE ${where.join(' AND ')}`, params, single: false, exact: false };
+  }
+
+  /** Matching documents, each freshly parsed (free to mutate) with the JSON it was read from. */
+  private *matching(filter: Filter): Generator<Match<T>> {
+    const plan = this.plan(filter);
+    const statement = this.stmt(plan.sql);
+    const rows = plan.single ? [statement.get(...plan.params)] : statement.iterate(...plan.params);
+    const test = plan.exact ? null : compileFilter(filter);
+    for (const text of rows as Iterable<string | undefined>) {
+      if (text === undefined) continue;
+      const doc = decode<T>(text);
+      if (!test || test(doc)) yield { text, doc };
+    }
+  }
+
+  /** The first match (in sort order when given), as a list of zero or one. */
+  private firstMatch(filter: Filter, sort?: Sort): Match<T>[] {
+    if (sort && Object.keys(sort).length > 0) {
+      const matches = Array.from(this.matching(filter));
+      const first = shape(
+        matches.map((m) => m.doc),
+        { sort, limit: 1 },
+      )[0];
+      return matches.filter((m) => m.doc === first);
+    }
+    for (const match of this.matching(filter)) return [match];
+    return [];
+  }
+
+  private select(filter: Filter, options: FindOptions): T[] {
+    const { sort, skip = 0, limit = 0, projection } = options;
+    if (sort && Object.keys(sort).length > 0) {
+      return shape(Array.from(this.matching(filter), (m) => m.doc), { sort, skip, limit, projection });
+    }
+    // Without a sort the scan can stop as soon as the page is full.
+    const docs: T[] = [];
+    let skipped = 0;
+    for (const { doc } of this.matching(filter)) {
+      if (skipped < skip) {
+        skipped++;
+        continue;
+      }
+      docs.push(doc);
+      if (limit > 0 && docs.length === limit) break;
+    }
+    return projection ? shape(docs, { projection }) : docs;
+  }
+
+  /** updateOne / updateMany / findOneAndUpdate, with MongoDB's upsert written out (mingo has none). */
+  private write(filter: Filter, update: Update, opts: { multi: boolean; upsert: boolean; sort?: Sort }): WriteOutcome {
+    requireOperators(update);
+    if (opts.upsert) requireUpsertId(filter, update);
+    const { $setOnInsert, ...ops } = update;
+    return this.atomically((): WriteOutcome => {
+      const targets = opts.multi ? Array.from(this.matching(filter)) : this.firstMatch(filter, opts.sort);
+      if (targets.length === 0) {
+        if (!opts.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedId: null, before: null, after: null };
+        const doc = this.upsertDoc(filter, ops, $setOnInsert as Record<string, unknown> | undefined);
+        const text = encode(doc);
+        this.insertRow(doc, text);
+        return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id, before: null, after: text };
+      }
+      const outcome: WriteOutcome = { matchedCount: targets.length, modifiedCount: 0, upsertedId: null, before: null, after: null };
+      // An update made of $setOnInsert alone changes nothing that exists.
+      const changes = Object.keys(ops).length > 0;
+      for (const { text, doc } of targets) {
+        const id = doc._id;
+        if (changes) applyUpdate(doc, ops, filter);
+        if (doc._id !== id) throw new AppError('invalid_request', "An update must not change the immutable field '_id'.");
+        const next = encode(doc);
+        if (next !== text) {
+          this.stmt(`UPDATE ${this.table} SET doc = ? WHERE _id = ?`).run(next, id);
+          this.noteArrays(doc);
+          outcome.modifiedCount++;
+        }
+        outcome.before = text;
+        outcome.after = next;
+      }
+      return outcome;
+    });
+  }
+
+  /** MongoDB's upsert document: the filter's equalities, then the update with $setOnInsert as part of $set. */
+  private upsertDoc(filter: Filter, ops: Update, setOnInsert: Record<string, unknown> | undefined): T {
+    const doc: Record<string, unknown> = {};
+    for (const [path, value] of filterEqualities(filter)) setPath(doc, path, structuredClone(value));
+    let insertOps = ops;
+    if (setOnInsert) {
+      const set = { ...(ops.$set as Record<string, unknown> | undefined) };
+      for (const [path, value] of Object.entries(setOnInsert)) {
+        if (path in set) throw new AppError('invalid_request', `Updating the path '${path}' twice would create a conflict.`);
+        set[path] = value;
+      }
+      insertOps = { ...ops, $set: set };
+    }
+    if (Object.keys(insertOps).length > 0) applyUpdate(doc, insertOps, undefined);
+    if (typeof doc._id !== 'string' || doc._id === '') {
+      throw new AppError('invalid_request', 'An upsert needs a string _id (ids are chosen by the caller).');
+    }
+    return doc as T;
+  }
+}
+
+function counts(outcome: WriteOutcome): UpdateResult {
+  return { matchedCount: outcome.matchedCount, modifiedCount: outcome.modifiedCount, upsertedId: outcome.upsertedId };
+}
+
+function indexDef(name: string, keys: IndexDef['keys'], unique: boolean, multikey: boolean): IndexDef {
+  const paths = Object.keys(keys);
+  const parts = paths.map((path) => {
+    const split = path.split('.');
+    if (!split.every((p) => PATH_PART.test(p))) {
+      throw new AppError('invalid_request', `The embedded store cannot index the path '${path}' (plain field names only).`);
+    }
+    return split;
+  });
+  // Missing and null are the same key, as in MongoDB (two documents without the field collide in a
+  // unique index). `->` gives JSON text, so 1, true and "1" stay distinct keys.
+  const exprs = parts.map((p) => `coalesce(doc -> '${jsonPath(p)}', 'null')`);
+  return { name, keys, unique, exprs, paths, parts, multikey };
+}
+
+function jsonPath(parts: string[]): string {
+  return '$' + parts.map((p) => `."${p}"`).join('');
+}
+
+function hitsArray(doc: unknown, parts: string[]): boolean {
+  let value = doc;
+  for (const part of parts) {
+    if (!isPlainObject(value)) return false;
+    value = value[part];
+    if (Array.isArray(value)) return true;
+  }
+  return false;
+}
+
+const NOT_EQUALITY = Symbol('not an equality');
+
+/** The value a filter condition compares with for equality (`x` or `{ $eq: x }`). */
+function equalityOperand(cond: unknown): unknown {
+  if (cond instanceof RegExp) return NOT_EQUALITY;
+  if (!isOperatorObject(cond)) return cond;
+  return Object.keys(cond).length === 1 && '$eq' in cond ? cond.$eq : NOT_EQUALITY;
+}
+
+/**
+ * The index key text (what `doc -> path` yields) of a value that equality can find through an
+ * index, or undefined. Arrays and objects match in ways a single key cannot express.
+ */
+function keyJson(value: unknown): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : undefined;
+  if (value instanceof Date) return encode({ $date: value });
+  return undefined;
+}
+
+function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let target = doc;
+  for (const part of parts.slice(0, -1)) {
+    const next = target[part] ?? (target[part] = {});
+    if (!isPlainObject(next)) throw new AppError('invalid_request', `The filter pins '${path}' below a non-object value.`);
+    target = next;
+  }
+  target[parts.at(-1)!] = value;
+}
+
+/** A Date is stored as `{"$date": iso}`; the replacer sees the raw value before Date#toJSON. */
+function encode(doc: object): string {
+  return JSON.stringify(doc, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? { $date: raw.toISOString() } : value;
+  });
+}
+
+function decode<T>(text: string): T {
+  // Documents without dates (most) skip the slower reviver.
+  return (text.includes('"$date"') ? JSON.parse(text, reviveDate) : JSON.parse(text)) as T;
+}
+
+function reviveDate(_key: string, value: unknown): unknown {
+  if (isPlainObject(value) && typeof value.$date === 'string' && Object.keys(value).length === 1) return new Date(value.$date);
+  return value;
+}
+
+/** mingo reports bad filters, updates and projections by throwing: they are the caller's mistake. */
+function mingoCall<R>(fn: () => R): R {
+  try {
+    return fn();
+  } catch (e) {
+    throw new AppError('invalid_request', e instanceof Error ? e.message : String(e));
+  }
+}
+
+function compileFilter(filter: Filter): (doc: Record<string, unknown>) => boolean {
+  const query = mingoCall(() => new Query(filter));
+  return (doc) => mingoCall(() => query.test(doc));
+}
+
+function shape<T>(docs: T[], options: FindOptions): T[] {
+  return mingoCall(() => {
+    let cursor = mingoFind<Record<string, unknown>>(docs, {}, options.projection);
+    if (options.sort) cursor = cursor.sort(options.sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit) cursor = cursor.limit(options.limit);
+    return cursor.all() as T[];
+  });
+}
+
+const NUMERIC_OPERATORS = new Set(['$inc', '$mul']);
+const ARRAY_OPERATORS = new Set(['$push', '$addToSet', '$pull', '$pullAll', '$pop']);
+
+/**
+ * Applies update operators in place. mingo silently skips `$inc` on a string or `$push` on a
+ * non-array where MongoDB fails the write, so those are checked first.
+ */
+function applyUpdate(doc: Record<string, unknown>, ops: Update, filter: Filter | undefined): void {
+  let positional = false;
+  for (const [op, fields] of Object.entries(ops) as [string, Record<string, unknown>][]) {
+    const numeric = NUMERIC_OPERATORS.has(op);
+    for (const [path, arg] of Object.entries(fields)) {
+      if (path.includes('$')) {
+        positional = true;
+        continue;
+      }
+      if (numeric && typeof arg !== 'number') throw new AppError('invalid_request', `${op} needs a number for '${path}'.`);
+      if (!numeric && !ARRAY_OPERATORS.has(op)) continue;
+      const current = valueAt(doc, path);
+      if (current !== undefined && (numeric ? typeof current !== 'number' : !Array.isArray(current))) {
+        const expected = numeric ? 'a number' : 'an array';
+        throw new AppError('invalid_request', `Cannot apply ${op} to '${path}': the value there is not ${expected}.`);
+      }
+    }
+  }
+  // The filter is only needed to resolve `a.$` paths; compiling it otherwise is wasted work.
+  const condition = positional ? filter : undefined;
+  mingoCall(() => mingoUpdate(doc, ops as Parameters<typeof mingoUpdate>[1], undefined, condition));
+}
+
+function valueAt(doc: unknown, path: string): unknown {
+  let value = doc;
+  for (const part of path.split('.')) {
+    if (Array.isArray(value) && /^\d+$/.test(part)) value = value[Number(part)];
+    else if (isPlainObject(value)) value = value[part];
+    else return undefined;
+  }
+  return value;
+}

@@ -1,0 +1,90 @@
+import { SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
+import { serveGateway } from '@perceptiq/gateway';
+import {
+  ConfigError,
+  createLogger,
+  Lifecycle,
+  loadConfig,
+  resolveSecrets,
+  serveService,
+  type Config,
+  type Store,
+} from '@perceptiq/platform';
+import { serveRest } from '@perceptiq/rest-adapter';
+import { fileURLToPath } from 'node:url';
+import { openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES } from './wiring.js';
+
+export interface EmbeddedStack {
+  restUrl: string;
+  gatewayUrl: string;
+  serviceUrls: Record<ServiceName, string>;
+  adminToken: string;
+  /** Each service's store, for tests that need to arrange data the public API cannot create yet. */
+  stores: Record<ServiceName, Store>;
+  lifecycle: Lifecycle;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything in one process: five subgraphs on loopback ports, the gateway and the REST adapter,
+ * sharing one bus (in-process unless `NATS_URL` is set). Port 0 anywhere means "any free port".
+ */
+export async function startEmbedded(config: Config): Promise<EmbeddedStack> {
+  const logger = createLogger({ level: config.logLevel, name: 'perceptiq' });
+  const lifecycle = new Lifecycle(logger, config.shutdownTimeoutMs);
+  try {
+    const secrets = resolveSecrets(config);
+    if (secrets.adminTokenGenerated) {
+      // Printed once, on the console only (never into the JSON logs); kept in the data dir with mode 0600.
+      process.stdout.write(
+        `\nPerceptiq admin token (shown once; also kept in ${config.dataDir}/admin-token):\n  ${secrets.adminToken}\n\n`,
+      );
+    }
+    const bus = await openBus(config, 'perceptiq', lifecycle, logger, () => openServiceStore(config, 'bus', lifecycle));
+    const stores = {} as Record<ServiceName, Store>;
+    const serviceUrls = {} as Record<ServiceName, string>;
+    const services = { ...config.services };
+    for (const name of SERVICE_NAMES) {
+      const store = await openServiceStore(config, name, lifecycle);
+      const deps = { config, secrets, store, bus, blobs: await openServiceBlobs(config, name), logger: logger.child({ component: name }), lifecycle };
+      const listening = await serveService(await SERVICE_FACTORIES[name](deps), deps, config.services[name].port);
+      stores[name] = store;
+      serviceUrls[name] = `${listening.url}/graphql`;
+      services[name] = { port: listening.port, url: serviceUrls[name] };
+    }
+    const wired: Config = { ...config, services };
+    const gateway = await serveGateway({ config: wired, secrets, bus, logger: logger.child({ component: 'gateway' }), lifecycle }, config.gateway.port);
+    const gatewayUrl = `${gateway.url}/graphql`;
+    const rest = await serveRest(
+      { config: wired, secrets, bus, logger: logger.child({ component: 'rest-adapter' }), lifecycle, gatewayUrl },
+      config.rest.port,
+    );
+    logger.info({ rest: rest.url, gateway: gatewayUrl, mode: config.mode }, 'Perceptiq is serving');
+    return { restUrl: rest.url, gatewayUrl, serviceUrls, adminToken: secrets.adminToken, stores, lifecycle, stop: () => lifecycle.stop() };
+  } catch (err) {
+    await lifecycle.stop();
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const stack = await startEmbedded(config);
+  stack.lifecycle.installSignalHandlers();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err: Error) => {
+    process.stderr.write(`Perceptiq failed to start: ${err.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,2 @@
+export { startEmbedded, type EmbeddedStack } from './embedded.js';
+export { SERVICE_FACTORIES } from './wiring.js';

@@ -1,0 +1,3 @@
+export { createRestApp, serveRest, type RestDeps } from './app.js';
+export { ROUTES } from './routes.js';
+export type { RouteDef } from './route.js';

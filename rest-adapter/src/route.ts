@@ -1,0 +1,55 @@
+import type { Scope } from '@perceptiq/contracts';
+import type { z } from 'zod';
+
+/** What a route's handler receives: validated path params, query and body. */
+export interface RouteInput {
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
+
+/** One `/v1` or `/api/access` call mapped onto one GraphQL operation against the gateway. */
+export interface GraphqlAction {
+  kind: 'graphql';
+  document: string;
+  variables(input: RouteInput): Record<string, unknown>;
+  /** From the operation's `data` to the snake_case response body. */
+  shape(data: Record<string, unknown>): unknown;
+}
+
+/** Answered from the identity the edge resolved while authenticating (no GraphQL hop). */
+export interface IdentityAction {
+  kind: 'identity';
+}
+
+/** A capability a later issue builds: `501 not_implemented`, after authentication and the scope check. */
+export interface LaterAction {
+  kind: 'later';
+  capability: string;
+}
+
+export type RouteAction = GraphqlAction | IdentityAction | LaterAction;
+
+export interface RouteDef {
+  operationId: string;
+  method: 'get' | 'post' | 'delete';
+  /** OpenAPI-style path: `/v1/documents/{id}`. */
+  path: string;
+  /** `key`: a partner API key; `admin`: the x-admin-token; `public`: nobody (rate limited per address). */
+  auth: 'key' | 'admin' | 'public';
+  /** Required scope for key routes; absent = any valid key. */
+  scope?: Scope;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success status and body schema (for the OpenAPI document). */
+  status: number;
+  response?: z.ZodType;
+  action: RouteAction;
+}
+
+/** `/v1/documents/{id}` → `/v1/documents/:id` */
+export const expressPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');

@@ -1,0 +1,25 @@
+import { loadTypeDefs, type ServiceFactory } from '@perceptiq/platform';
+import { createAccess } from './app.js';
+import { createResolvers } from './resolvers.js';
+
+export { createAccess, type Access, type AccessDeps } from './app.js';
+export type { Actor } from './access-service.js';
+
+export const createAccessService: ServiceFactory = async (deps) => {
+  const access = createAccess({
+    store: deps.store,
+    bus: deps.bus,
+    logger: deps.logger,
+    lifecycle: deps.lifecycle,
+    keySecret: deps.secrets.keySecret,
+    adminToken: deps.secrets.adminToken,
+    adminFailuresPerIpPerMinute: deps.config.rest.adminFailuresPerIpPerMinute,
+    accessRequestsPerIpPerMinute: deps.config.rest.accessRequestsPerIpPerMinute,
+  });
+  return {
+    name: 'access',
+    typeDefs: loadTypeDefs(import.meta.url),
+    resolvers: createResolvers(access.service),
+    start: access.start,
+  };
+};

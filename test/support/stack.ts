@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
+import { loadConfig } from '@perceptiq/platform';
+import { startEmbedded } from '@perceptiq/stack';
+import { freePort, startNatsServer } from '../../packages/platform/test/support/nats-server.js';
+
+export type StackMode = 'embedded' | 'distributed';
+
+export interface TestStack {
+  mode: StackMode;
+  /** The first REST adapter; `restUrls` lists every replica. */
+  restUrl: string;
+  restUrls: string[];
+  gatewayUrl: string;
+  serviceUrls: Record<ServiceName, string>;
+  adminToken: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const ROOT = new URL('../../', import.meta.url);
+const SERVICE_JS = new URL('packages/stack/dist/service.js', ROOT);
+
+/**
+ * Start the whole stack as a partner sees it, on free loopback ports with a fresh data dir:
+ * embedded (in this process) or distributed (one process per role over a real nats-server,
+ * started from the built `dist/`, as `npm test` builds it first).
+ */
+export async function startTestStack(mode: StackMode, options: { restReplicas?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), `perceptiq-${mode}-`));
+  return mode === 'embedded' ? startEmbeddedStack(dataDir, options.env ?? {}) : startDistributedStack(dataDir, options.restReplicas ?? 1, options.env ?? {});
+}
+
+async function startEmbeddedStack(dataDir: string, env: Record<string, string>): Promise<TestStack> {
+  const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [`${n.toUpperCase()}_PORT`, '0']));
+  const config = loadConfig({ PERCEPTIQ_DATA_DIR: dataDir, PORT: '0', GATEWAY_PORT: '0', LOG_LEVEL: 'silent', ...ports, ...env });
+  const stack = await startEmbedded(config);
+  return {
+    mode: 'embedded',
+    restUrl: stack.restUrl,
+    restUrls: [stack.restUrl],
+    gatewayUrl: stack.gatewayUrl,
+    serviceUrls: stack.serviceUrls,
+    adminToken: stack.adminToken,
+    dataDir,
+    stop: async () => {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startDistributedStack(dataDir: string, restReplicas: number, env: Record<string, string>): Promise<TestStack> {
+  if (!existsSync(SERVICE_JS)) {
+    throw new Error('packages/stack/dist/service.js is missing: run `npm run build` first (`npm test` builds before testing).');
+  }
+  const nats = await startNatsServer();
+  const children: Array<{ role: string; child: ChildProcess }> = [];
+  const secret = () => randomBytes(24).toString('base64url');
+  const ports: Record<string, number> = {};
+  for (const name of SERVICE_NAMES) ports[name] = await freePort();
+  ports.gateway = await freePort();
+  const common: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    NATS_URL: nats.url,
+    PERCEPTIQ_DATA_DIR: dataDir,
+    PERCEPTIQ_ADMIN_TOKEN: secret(),
+    PERCEPTIQ_KEY_SECRET: secret(),
+    PERCEPTIQ_CONTEXT_SECRET: secret(),
+    LOG_LEVEL: process.env.PERCEPTIQ_TEST_LOG_LEVEL ?? 'warn',
+    GATEWAY_PORT: String(ports.gateway),
+    GATEWAY_URL: `http://127.0.0.1:${ports.gateway}/graphql`,
+    ...Object.fromEntries(
+      SERVICE_NAMES.flatMap((n) => [
+        [`${n.toUpperCase()}_PORT`, String(ports[n])],
+        [`${n.toUpperCase()}_URL`, `http://127.0.0.1:${ports[n]}/graphql`],
+      ]),
+    ),
+    ...env,
+  };
+  const start = async (role: string, port: number, extra: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, [SERVICE_JS.pathname, role], { env: { ...common, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
+    children.push({ role, child });
+    await waitReady(`http://127.0.0.1:${port}/readyz`, role, child);
+    return `http://127.0.0.1:${port}`;
+  };
+  const stop = async () => {
+    await Promise.all(
+      children.reverse().map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await nats.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const serviceUrls = {} as Record<ServiceName, string>;
+    await Promise.all(
+      SERVICE_NAMES.map(async (n) => {
+        serviceUrls[n] = `${await start(n, ports[n]!)}/graphql`;
+      }),
+    );
+    const gateway = await start('gateway', ports.gateway!);
+    const restUrls: string[] = [];
+    for (let i = 0; i < restReplicas; i++) {
+      const port = await freePort();
+      restUrls.push(await start('rest-adapter', port, { PORT: String(port) }));
+    }
+    return {
+      mode: 'distributed',
+      restUrl: restUrls[0]!,
+      restUrls,
+      gatewayUrl: `${gateway}/graphql`,
+      serviceUrls,
+      adminToken: common.PERCEPTIQ_ADMIN_TOKEN!,
+      dataDir,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function waitReady(url: string, role: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${role} exited with code ${child.exitCode} before becoming ready`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${role} was not ready at ${url} within ${timeoutMs} ms`);
+}
