@@ -27,4 +27,5 @@ export default {
     },
   ],
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -98,7 +98,7 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
         },
         async responseForOperation(rc) {
           const target = rc.contextValue.analysis?.singleSubgraph;
-          if (!target || rc.operation.operation === 'subscription') return null;
+          if (!config.gateway.passthrough || !target || rc.operation.operation === 'subscription') return null;
           const ctx = rc.contextValue;
           const headers = {
             ...signer.sign({ principal: ctx.principal, request_id: ctx.requestId, ip: ctx.ip }),

@@ -43,6 +43,7 @@ export const EnvSchema = z.object({
   CONTEXT_TTL_SECONDS: positiveInt(30),
   GRAPHQL_MAX_DEPTH: positiveInt(12),
   GRAPHQL_MAX_COMPLEXITY: positiveInt(2_000),
+  GATEWAY_PASSTHROUGH: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   JSON_BODY_LIMIT_BYTES: positiveInt(10 * 1024 * 1024),
   ACCESS_REQUESTS_PER_IP_PER_MINUTE: positiveInt(10),
   ADMIN_FAILURES_PER_IP_PER_MINUTE: positiveInt(10),
@@ -57,7 +58,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   rest: { port: number; jsonBodyLimitBytes: number; accessRequestsPerIpPerMinute: number; adminFailuresPerIpPerMinute: number };
-  gateway: { port: number; url: string; maxDepth: number; maxComplexity: number };
+  gateway: { port: number; url: string; maxDepth: number; maxComplexity: number; passthrough: boolean };
   services: Record<ServiceName, { port: number; url: string }>;
   bus: { natsUrl?: string; requestTimeoutMs: number };
   store: { mongodbUri?: string };
@@ -116,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: e.GATEWAY_URL ?? `http://${loopback}:${e.GATEWAY_PORT}/graphql`,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+      passthrough: e.GATEWAY_PASSTHROUGH,
     },
     services,
     bus: { natsUrl: e.NATS_URL, requestTimeoutMs: e.BUS_REQUEST_TIMEOUT_MS },

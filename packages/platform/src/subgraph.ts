@@ -1,4 +1,5 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express, { type RequestHandler } from 'express';
@@ -41,6 +42,8 @@ export async function createSubgraphHandler(options: SubgraphOptions): Promise<{
     csrfPrevention: false, // only the gateway calls subgraphs, with a signed context and JSON bodies
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
+    // Traces are for Apollo's hosted reporting, which a self-hosted deployment does not use.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await server.start();
   const middleware = expressMiddleware(server, {

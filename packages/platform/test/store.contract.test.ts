@@ -277,6 +277,8 @@ describe.each(engines)('store contract: $name', ({ make }) => {
       ['$push on a non-array', { $push: { n: 1 } }],
       ['a change of _id', { $set: { _id: 'other' } }],
       ['two operators on one path', { $set: { n: 1 }, $inc: { n: 1 } }],
+      ['a path and its parent', { $set: { nested: {} }, $unset: { 'nested.keep': '' } }],
+      ['an unknown operator', { $bogus: { n: 1 } }],
     ])('refuses %s as invalid_request and leaves the document alone', async (_, update) => {
       const c = fresh<Document>();
       await c.insertOne(base());

@@ -71,7 +71,7 @@ export class AccessService {
     const body = parseOrThrow(EnableBody, input);
     const { clients, keys, requests } = this.options.collections;
     const emailCompany = emailCompanyKey(body.email, body.company);
-    const existing = await clients.findOne({ email_company: emailCompany });
+    const existing = await clients.findOne({ active_key: emailCompany });
     if (existing) throw alreadyEnabled(existing._id);
 
     const request = await requests.findOne({ pending_key: emailCompany });
@@ -82,6 +82,7 @@ export class AccessService {
       email: body.email,
       company: body.company,
       email_company: emailCompany,
+      active_key: emailCompany,
       tier: body.tier,
       scopes: body.scopes ? inScopeOrder(body.scopes) : [...TIER_SCOPES[body.tier]],
       rate_limit_rpm: body.rate_limit_rpm ?? TIER_RATE_LIMIT_RPM[body.tier],
@@ -170,7 +171,7 @@ export class AccessService {
     const revokedAt = this.isoNow();
     const revoked = await clients.findOneAndUpdate(
       { _id: body.client_id, status: 'active' },
-      { $set: { status: 'revoked', revoked_at: revokedAt } },
+      { $set: { status: 'revoked', revoked_at: revokedAt, active_key: body.client_id } },
       { returnDocument: 'after' },
     );
     if (!revoked) {

@@ -9,8 +9,13 @@ export type ClientDoc = {
   _id: string;
   email: string;
   company: string;
-  /** Email + company as compared (decisions.md); unique, so one company is enabled once. */
+  /** Email + company as compared (decisions.md). */
   email_company: string;
+  /**
+   * Unique: `email_company` while the client is active, the client's own id once revoked, so a
+   * company has at most one active client and can be enabled again after a revocation.
+   */
+  active_key: string;
   tier: Tier;
   scopes: Scope[];
   rate_limit_rpm: number;
@@ -97,7 +102,7 @@ export function accessCollections(store: Store): AccessCollections {
 
 export async function createIndexes(c: AccessCollections): Promise<void> {
   await Promise.all([
-    c.clients.createIndex({ keys: { email_company: 1 }, unique: true }),
+    c.clients.createIndex({ keys: { active_key: 1 }, unique: true }),
     c.keys.createIndex({ keys: { client_id: 1 } }),
     c.requests.createIndex({ keys: { pending_key: 1 }, unique: true }),
     c.requests.createIndex({ keys: { status: 1, created_at: -1 } }),

@@ -235,6 +235,16 @@ describe('enable', () => {
     const entry = await store.collection('audit').findOne({ action: 'access.enabled' });
     expect(entry).toMatchObject({ client_id: enabled.client_id, request_id: null, details: { enabled_without_request: true } });
   });
+
+  test('a revoked company can be enabled again, as a new client; an active one cannot', async () => {
+    const first = await enableGrowth();
+    await expect(enableGrowth()).rejects.toMatchObject({ code: 'conflict' });
+    await access.service.revoke({ client_id: first.client_id, reason: 'left' }, ADMIN);
+    const second = await enableGrowth();
+    expect(second.client_id).not.toBe(first.client_id);
+    expect(await authorize(second.api_key)).toMatchObject({ ok: true, client: { client_id: second.client_id } });
+    expect(await authorize(first.api_key)).toMatchObject({ ok: false, reason: 'revoked' });
+  });
 });
 
 describe('errors', () => {
