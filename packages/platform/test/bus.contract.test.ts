@@ -488,6 +488,13 @@ describe.each([
       expect(again).toEqual([]);
     });
 
+    it('stops a consumer at once, even before it has pulled anything', async () => {
+      const bus = await open();
+      const sub = bus.workQueue(jobQueue()).consume(async () => undefined, { concurrency: 3, ackWaitMs: ACK_WAIT_MS });
+      await sub.stop();
+      await bus.close();
+    });
+
     it('answers ping while open, and refuses work once closed', async () => {
       const bus = await open();
       await expect(bus.ping()).resolves.toBeUndefined();

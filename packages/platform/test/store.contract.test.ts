@@ -116,6 +116,14 @@ describe.each(engines)('store contract: $name', ({ make }) => {
       expect(c.name).toMatch(/^c\d+$/);
     });
 
+    it('writes undefined as null, as the driver does', async () => {
+      const c = fresh<Document>();
+      await c.insertOne({ _id: 'u', a: undefined, list: [undefined] });
+      await c.updateOne({ _id: 'u' }, { $set: { b: undefined } });
+      expect(await c.findOne({ _id: 'u' })).toEqual({ _id: 'u', a: null, list: [null], b: null });
+      expect(ids(await c.find({ missing: undefined }).toArray())).toEqual(['u']);
+    });
+
     it('inserts many and counts', async () => {
       const c = await seeded();
       expect(await c.countDocuments()).toBe(5);
@@ -279,6 +287,7 @@ describe.each(engines)('store contract: $name', ({ make }) => {
       ['two operators on one path', { $set: { n: 1 }, $inc: { n: 1 } }],
       ['a path and its parent', { $set: { nested: {} }, $unset: { 'nested.keep': '' } }],
       ['an unknown operator', { $bogus: { n: 1 } }],
+      ['$setOnInsert on a path that $set updates', { $set: { n: 1 }, $setOnInsert: { n: 2 } }],
     ])('refuses %s as invalid_request and leaves the document alone', async (_, update) => {
       const c = fresh<Document>();
       await c.insertOne(base());

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GridFSBucket, MongoServerError } from 'mongodb';
-import type { Db } from 'mongodb';
+import type { Db, ObjectId } from 'mongodb';
 import { notFound } from '../errors.js';
 import { hashInto, requireSha256 } from './fs.js';
 import type { BlobStore } from './types.js';
@@ -25,7 +25,7 @@ export function openGridFsBlobStore(db: Db): BlobStore {
     return indexed;
   };
 
-  const fileId = async (sha256: string): Promise<unknown> => {
+  const fileId = async (sha256: string): Promise<ObjectId | undefined> => {
     requireSha256(sha256);
     const [file] = await bucket.find({ filename: sha256 }).limit(1).toArray();
     return file?._id;
@@ -36,7 +36,7 @@ export function openGridFsBlobStore(db: Db): BlobStore {
   const open = async (sha256: string): Promise<Readable> => {
     const id = await fileId(sha256);
     if (id === undefined) throw notFound('Blob');
-    return bucket.openDownloadStream(id as Parameters<GridFSBucket['openDownloadStream']>[0]);
+    return bucket.openDownloadStream(id);
   };
 
   return {

@@ -231,7 +231,10 @@ export async function connectNatsBus(opts: {
         else if (verdict.kind === 'retry') m.nak(verdict.delayMs);
         else m.term();
       } catch (e) {
-        logger?.warn({ err: e, queue: contract.name, verdict: verdict.kind }, 'job verdict not delivered; the job will come back after its ack wait');
+        logger?.warn(
+          { err: e, queue: contract.name, verdict: verdict.kind },
+          'job verdict not delivered; the job comes back after its ack wait',
+        );
       }
     };
 
@@ -243,9 +246,10 @@ export async function connectNatsBus(opts: {
           consumer ??= ensureConsumer(contract.name, settings);
           const pull = await (await consumer).fetch({ max_messages: 1, expires: PULL_EXPIRES_MS });
           pulls.add(pull);
+          // close() only takes effect through the iterator, so never await it before iterating.
+          if (stopping) void pull.close();
           let msg: JsMsg | undefined;
           try {
-            if (stopping) await pull.close();
             for await (const m of pull) {
               msg = m;
               break;
@@ -267,7 +271,7 @@ export async function connectNatsBus(opts: {
     return subs.add(async () => {
       stopping = true;
       controller.abort();
-      await Promise.all([...pulls].map((p) => p.close()));
+      for (const pull of pulls) void pull.close();
       await Promise.all(workers);
     });
   }
@@ -322,9 +326,8 @@ export async function connectNatsBus(opts: {
             });
           } catch (e) {
             if (isAppError(e)) throw e;
-            throw new AppError('unavailable', `Could not enqueue a job on "${contract.name}": ${e instanceof Error ? e.message : String(e)}`, {
-              queue: contract.name,
-            });
+            const reason = e instanceof Error ? e.message : String(e);
+            throw new AppError('unavailable', `Could not enqueue a job on "${contract.name}": ${reason}`, { queue: contract.name });
           }
         },
         consume(handler, options) {

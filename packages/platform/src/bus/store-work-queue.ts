@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { JobOf, QueueContract } from '@perceptiq/contracts';
 import type { Logger } from 'pino';
 import { isAppError } from '../errors.js';
+import { currentRequestId } from '../request-context.js';
 import type { Document, Store } from '../store/types.js';
-import { consumeSettings, encodeJob, outgoingHeaders, REQUEST_ID_HEADER, runJob, type JobVerdict } from './subjects.js';
+import { consumeSettings, encodeJob, runJob, type JobVerdict } from './subjects.js';
 import type { JobContext, Subscription, WorkQueue } from './types.js';
 
 /**
@@ -60,7 +61,7 @@ export function createStoreWorkQueue<C extends QueueContract>(opts: {
   return {
     async enqueue(job, options) {
       const now = Date.now();
-      const requestId = outgoingHeaders()[REQUEST_ID_HEADER];
+      const requestId = currentRequestId();
       try {
         await jobs.insertOne({
           _id: options?.jobId ?? randomUUID(),

@@ -37,11 +37,13 @@ export function createBaseApp(options: BaseAppOptions): Express {
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.path);
-      duration.observe(
-        { component: options.component, method: req.method, route, status: String(res.statusCode) },
-        Number(process.hrtime.bigint() - started) / 1e9,
-      );
+      // The matched route pattern, never the raw path: ids in paths would explode label cardinality.
+      const route = (req.route?.path as string | undefined) ?? (req.baseUrl || 'unmatched');
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      duration.observe({ component: options.component, method: req.method, route, status: String(res.statusCode) }, seconds);
+      const line = { requestId: req.id, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 };
+      if (res.statusCode >= 500) options.logger.error(line, 'request failed');
+      else options.logger.debug(line, 'request');
     });
     runWithContext({ requestId: req.id }, next);
   });

@@ -30,15 +30,8 @@ declare module 'better-sqlite3' {
       transaction<F extends (...args: never[]) => unknown>(fn: F): Transaction<F>;
       close(): this;
     }
-
-    interface SqliteError extends Error {
-      readonly code: string;
-    }
   }
 
-  const Database: {
-    new (filename: string): Database.Database;
-    readonly SqliteError: new (message: string, code: string) => Database.SqliteError;
-  };
+  const Database: new (filename: string) => Database.Database;
   export = Database;
 }

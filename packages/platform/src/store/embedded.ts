@@ -48,7 +48,7 @@ export function openEmbeddedStore(opts: { dir: string; name: string }): Store {
   // IMMEDIATE takes the write lock before the read of a read-modify-write.
   const transaction = db.transaction((fn: () => unknown) => fn());
   const atomically = <R>(fn: () => R): R => transaction.immediate(fn) as R;
-  const ping = db.prepare('SELECT 1');
+  const selectOne = db.prepare('SELECT 1');
   const collections = new Map<string, EmbeddedCollection<Document>>();
 
   return {
@@ -62,7 +62,7 @@ export function openEmbeddedStore(opts: { dir: string; name: string }): Store {
       return collection as unknown as Collection<T>;
     },
     async ping() {
-      ping.get();
+      selectOne.get();
     },
     async close() {
       db.close();
@@ -243,10 +243,12 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
   }
 
   private conflictOf(e: unknown): AppError | undefined {
-    if (!(e instanceof Database.SqliteError)) return undefined;
+    // Duck-typed, not `instanceof`: the native addon keeps the error class of the first copy of
+    // better-sqlite3 loaded in the process, from another realm under Jest (one per test file).
+    const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
     let index: string | undefined;
-    if (e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') index = '_id_';
-    else if (e.code === 'SQLITE_CONSTRAINT_UNIQUE') index = /index '[^:']*:([^']+)'/.exec(e.message)?.[1] ?? 'unknown';
+    if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') index = '_id_';
+    else if (code === 'SQLITE_CONSTRAINT_UNIQUE') index = /index '[^:']*:([^']+)'/.exec(String(message))?.[1] ?? 'unknown';
     return index === undefined ? undefined : new AppError('conflict', `Duplicate key in '${this.name}' on index '${index}'.`, { index });
   }
 
@@ -353,11 +355,12 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
     requireOperators(update);
     if (opts.upsert) requireUpsertId(filter, update);
     const { $setOnInsert, ...ops } = update;
+    const insertOps = $setOnInsert ? withSetOnInsert(ops, $setOnInsert as Record<string, unknown>) : ops;
     return this.atomically((): WriteOutcome => {
       const targets = opts.multi ? Array.from(this.matching(filter)) : this.firstMatch(filter, opts.sort);
       if (targets.length === 0) {
         if (!opts.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedId: null, before: null, after: null };
-        const doc = this.upsertDoc(filter, ops, $setOnInsert as Record<string, unknown> | undefined);
+        const doc = upsertDoc(filter, insertOps) as T;
         const text = encode(doc);
         this.insertRow(doc, text);
         return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id, before: null, after: text };
@@ -381,31 +384,32 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
       return outcome;
     });
   }
+}
 
-  /** MongoDB's upsert document: the filter's equalities, then the update with $setOnInsert as part of $set. */
-  private upsertDoc(filter: Filter, ops: Update, setOnInsert: Record<string, unknown> | undefined): T {
-    const doc: Record<string, unknown> = {};
-    for (const [path, value] of filterEqualities(filter)) setPath(doc, path, structuredClone(value));
-    let insertOps = ops;
-    if (setOnInsert) {
-      const set = { ...(ops.$set as Record<string, unknown> | undefined) };
-      for (const [path, value] of Object.entries(setOnInsert)) {
-        if (path in set) throw new AppError('invalid_request', `Updating the path '${path}' twice would create a conflict.`);
-        set[path] = value;
-      }
-      insertOps = { ...ops, $set: set };
-    }
-    const { ops: rest, id } = takeSetId(insertOps);
-    if (id !== undefined) {
-      if (doc._id !== undefined && doc._id !== id) throw immutableId();
-      doc._id = id;
-    }
-    if (Object.keys(rest).length > 0) applyUpdate(doc, rest, undefined);
-    if (typeof doc._id !== 'string' || doc._id === '') {
-      throw new AppError('invalid_request', 'An upsert needs a string _id (ids are chosen by the caller).');
-    }
-    return doc as T;
+/** On insert, `$setOnInsert` is one more `$set`. */
+function withSetOnInsert(ops: Update, setOnInsert: Record<string, unknown>): Update {
+  const set = { ...(ops.$set as Record<string, unknown> | undefined) };
+  for (const [path, value] of Object.entries(setOnInsert)) {
+    if (path in set) throw new AppError('invalid_request', `Updating the path '${path}' twice would create a conflict.`);
+    set[path] = value;
   }
+  return { ...ops, $set: set };
+}
+
+/** MongoDB's upsert document: the filter's equalities, then the update (with $setOnInsert) applied. */
+function upsertDoc(filter: Filter, insertOps: Update): Document {
+  const doc: Record<string, unknown> = {};
+  for (const [path, value] of filterEqualities(filter)) setPath(doc, path, structuredClone(value));
+  const { ops: rest, id } = takeSetId(insertOps);
+  if (id !== undefined) {
+    if (doc._id !== undefined && doc._id !== id) throw immutableId();
+    doc._id = id;
+  }
+  if (Object.keys(rest).length > 0) applyUpdate(doc, rest, undefined);
+  if (typeof doc._id !== 'string' || doc._id === '') {
+    throw new AppError('invalid_request', 'An upsert needs a string _id (ids are chosen by the caller).');
+  }
+  return doc as Document;
 }
 
 /**
@@ -486,11 +490,15 @@ function setPath(doc: Record<string, unknown>, path: string, value: unknown): vo
   target[parts.at(-1)!] = value;
 }
 
-/** A Date is stored as `{"$date": iso}`; the replacer sees the raw value before Date#toJSON. */
+/**
+ * A Date is stored as `{"$date": iso}` (the replacer sees the raw value, before Date#toJSON), and
+ * undefined as null, as the MongoDB driver writes it.
+ */
 function encode(doc: object): string {
   return JSON.stringify(doc, function (this: Record<string, unknown>, key: string, value: unknown) {
     const raw = this[key];
-    return raw instanceof Date ? { $date: raw.toISOString() } : value;
+    if (raw instanceof Date) return { $date: raw.toISOString() };
+    return value === undefined ? null : value;
   });
 }
 
@@ -540,7 +548,7 @@ const ARRAY_OPERATORS = new Set(['$push', '$addToSet', '$pull', '$pullAll', '$po
  * string or `$push` on a non-array where MongoDB fails the write, so those are checked too.
  */
 function applyUpdate(doc: Record<string, unknown>, ops: Update, filter: Filter | undefined): void {
-  const entries = Object.entries(ops) as [string, Record<string, unknown>][];
+  const entries = Object.entries(ops).map(([op, fields]) => [op, undefinedAsNull(fields as Record<string, unknown>)] as const);
   const paths: string[] = [];
   let positional = false;
   for (const [op, fields] of entries) {
@@ -567,8 +575,14 @@ function applyUpdate(doc: Record<string, unknown>, ops: Update, filter: Filter |
     }
   }
   // `a.$` paths need the filter to find their element: only mingo's full update resolves them.
-  if (positional) mingoCall(() => mingoUpdate(doc, ops as Parameters<typeof mingoUpdate>[1], undefined, filter));
+  if (positional) mingoCall(() => mingoUpdate(doc, Object.fromEntries(entries), undefined, filter));
   else for (const [op, fields] of entries) mingoCall(() => OPERATORS[op]!(fields)(doc));
+}
+
+/** The driver sends `{ $set: { a: undefined } }` as `a: null`; mingo would skip the field. */
+function undefinedAsNull(fields: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.values(fields).includes(undefined)) return fields;
+  return Object.fromEntries(Object.entries(fields).map(([path, value]) => [path, value === undefined ? null : value]));
 }
 
 function valueAt(doc: unknown, path: string): unknown {

@@ -30,8 +30,9 @@ const clients = new Map<string, { connected: Promise<MongoClient>; users: number
 export async function acquireMongoClient(uri: string): Promise<MongoLease> {
   let entry = clients.get(uri);
   if (!entry) {
-    // ignoreUndefined: undefined fields are dropped, as JSON (the embedded engine) drops them.
-    const client = new MongoClient(uri, { ignoreUndefined: true });
+    // The driver's default stays: undefined is written as null (ignoring it would turn a filter
+    // `{ client_id: undefined }` into `{}`), and the embedded engine does the same.
+    const client = new MongoClient(uri);
     const created = {
       connected: client.connect().catch(async (e: unknown) => {
         if (clients.get(uri) === created) clients.delete(uri);
@@ -44,8 +45,15 @@ export async function acquireMongoClient(uri: string): Promise<MongoLease> {
     clients.set(uri, entry);
   }
   const shared = entry;
-  const client = await shared.connected;
+  // Counted before the await, so a release in the meantime cannot close the client under us.
   shared.users++;
+  let client: MongoClient;
+  try {
+    client = await shared.connected;
+  } catch (e) {
+    shared.users--;
+    throw e;
+  }
   let released = false;
   return {
     client,

@@ -1,0 +1,144 @@
+/**
+ * `npm run bench [-- --only <suite>[,<suite>…]] [--duration <s>] [--warmup <s>] [--quiet-wait <s>] [--list]`
+ *
+ * Runs the named suites in order, prints a summary, and rewrites each suite's section of
+ * bench/RESULTS.md with the date, the machine and the command. Servers under test always run in
+ * child processes; this process only generates load.
+ */
+import { fileURLToPath } from 'node:url';
+import { edgeSuite } from './edge.js';
+import { otherLoad, runInfo, writeSection } from './results.js';
+import { stopAllServers } from './server-process.js';
+import type { Suite } from './suite.js';
+
+const SUITES: Suite[] = [edgeSuite];
+
+/** Other processes using more than this many cores make a machine "not quiet". */
+const QUIET_CORES = 0.15;
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RESULTS_FILE = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
+
+interface Args {
+  only?: string[];
+  durationSec: number;
+  warmupSec: number;
+  /** Seconds to wait at most for other processes to leave the cores alone before each suite. */
+  quietWaitSec: number;
+  list: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { durationSec: 10, warmupSec: 2, quietWaitSec: 60, list: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    const seconds = () => {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n < 0 || n > 600) throw new UsageError(`${flag} takes seconds between 0 and 600`);
+      return n;
+    };
+    switch (flag) {
+      case '--only':
+        args.only = [...(args.only ?? []), ...value().split(',').map((s) => s.trim()).filter(Boolean)];
+        break;
+      case '--duration':
+        args.durationSec = seconds();
+        if (args.durationSec < 1) throw new UsageError('--duration must be at least 1 s');
+        break;
+      case '--warmup':
+        args.warmupSec = seconds();
+        break;
+      case '--quiet-wait':
+        args.quietWaitSec = seconds();
+        break;
+      case '--list':
+        args.list = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown argument "${arg}"`);
+    }
+  }
+  return args;
+}
+
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run bench [-- --only <suite>[,<suite>…]] [--duration <s>] [--warmup <s>] [--list]
+suites: ${SUITES.map((s) => s.name).join(', ')}`;
+
+async function main(): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message ? `${err.message}\n` : ''}${USAGE}\n`);
+    return 2;
+  }
+  if (args.list) {
+    for (const s of SUITES) process.stdout.write(`${s.name}\t${s.description}\n`);
+    return 0;
+  }
+  const unknown = (args.only ?? []).filter((name) => !SUITES.some((s) => s.name === name));
+  if (unknown.length) {
+    process.stderr.write(`unknown suite(s): ${unknown.join(', ')}\n${USAGE}\n`);
+    return 2;
+  }
+  const selected = args.only ? SUITES.filter((s) => args.only!.includes(s.name)) : SUITES;
+  const extra = process.argv.slice(2).join(' ');
+  const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${extra ? ` -- ${extra}` : ''}` : `node bench/dist/run.js${extra ? ` ${extra}` : ''}`;
+
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping the servers under test\n`);
+    void stopAllServers().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+
+  for (const suite of selected) {
+    const info = runInfo(command);
+    const started = Date.now();
+    process.stdout.write(`\n== ${suite.name}: ${suite.description}\n`);
+    let busyBefore = await otherLoad();
+    if (busyBefore !== undefined && busyBefore > QUIET_CORES && args.quietWaitSec > 0) {
+      process.stdout.write(`   other processes are using ${busyBefore.toFixed(2)} cores: waiting up to ${args.quietWaitSec} s for the machine to quieten\n`);
+      const deadline = Date.now() + args.quietWaitSec * 1000;
+      while (busyBefore !== undefined && busyBefore > QUIET_CORES && Date.now() < deadline) busyBefore = await otherLoad(2000);
+    }
+    const report = await suite.run({
+      repoRoot: REPO_ROOT,
+      durationSec: args.durationSec,
+      warmupSec: args.warmupSec,
+      log: (message) => process.stdout.write(`   ${message}\n`),
+    });
+    const busyAfter = await otherLoad();
+    if (busyBefore !== undefined && busyAfter !== undefined) {
+      const busy = `Other processes' CPU use (sampled while the bench was idle): ${busyBefore.toFixed(2)} cores just before the suite, ${busyAfter.toFixed(2)} just after`;
+      const contended = Math.max(busyBefore, busyAfter) > QUIET_CORES;
+      info.notes = [contended ? `${busy} — **the machine was not quiet; treat absolute figures with care**` : busy];
+      if (contended) process.stdout.write(`   warning: ${busy}\n`);
+    }
+    writeSection(RESULTS_FILE, suite.name, info, report.title, report.markdown);
+    process.stdout.write(`\n-- ${suite.name} summary (${((Date.now() - started) / 1000).toFixed(0)} s; written to bench/RESULTS.md)\n`);
+    for (const line of report.summary) process.stdout.write(`   ${line}\n`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (err: Error) => {
+    process.stderr.write(`\nbench failed: ${err.stack ?? err.message}\n`);
+    await stopAllServers();
+    process.exit(1);
+  },
+);

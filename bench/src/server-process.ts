@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EdgeServerInfo } from './edge-server.js';
+
+/**
+ * Set for every server under test. `@apollo/gateway` otherwise probes the AWS/GCP/Azure metadata
+ * endpoints at start-up and exports usage metrics to apollographql.com; the bench stays on 127.0.0.1.
+ */
+export const SERVER_ENV: Readonly<Record<string, string>> = { APOLLO_TELEMETRY_DISABLED: 'true' };
+
+const EDGE_SERVER_JS = new URL('./edge-server.js', import.meta.url);
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+export interface ServerProcess {
+  info: EdgeServerInfo;
+  /** Graceful stop (SIGTERM, SIGKILL after a deadline); removes the data dir; resolves with how the process ended. */
+  stop(): Promise<ServerExit>;
+}
+
+export interface ServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ServerOptions {
+  label: string;
+  /** Extra environment for the child (on top of the runner's own). */
+  env?: Record<string, string>;
+  /** Node flags placed before the script, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+}
+
+/** Every server still running, so the runner can stop them all if it is interrupted. */
+const running = new Set<ServerProcess>();
+
+export async function stopAllServers(): Promise<void> {
+  await Promise.all([...running].map((s) => s.stop()));
+}
+
+/** Start `edge-server.js` in a child process with a fresh temp data dir and wait for its JSON line. */
+export async function startEdgeServer(options: ServerOptions): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-'));
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), EDGE_SERVER_JS.pathname, dataDir], {
+    env: { ...process.env, ...SERVER_ENV, ...options.env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let exited: Promise<ServerExit> | undefined;
+  const exit = new Promise<ServerExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const server: ServerProcess = {
+    info: undefined as unknown as EdgeServerInfo,
+    stop: () => (exited ??= stopChild(child, exit).finally(() => {
+      running.delete(server);
+      rmSync(dataDir, { recursive: true, force: true });
+    })),
+  };
+  running.add(server);
+  try {
+    server.info = await readInfo(child, options.label);
+    return server;
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+function readInfo(child: ChildProcess, label: string): Promise<EdgeServerInfo> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => fail(new Error(`${label} server did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const onExit = (code: number | null) => fail(new Error(`${label} server exited (code ${code}) before it was serving`));
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (!line.startsWith('{')) continue;
+        try {
+          const info = JSON.parse(line) as EdgeServerInfo;
+          if (typeof info.restUrl !== 'string') continue;
+          done();
+          return resolve(info);
+        } catch {
+          // not our line
+        }
+      }
+    };
+    const done = () => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stdout!.off('data', onData);
+      child.stdout!.resume(); // keep draining, or a chatty child would block on a full pipe
+    };
+    const fail = (err: Error) => {
+      done();
+      reject(err);
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+async function stopChild(child: ChildProcess, exit: Promise<ServerExit>): Promise<ServerExit> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    child.kill('SIGTERM');
+    const ended = await exit;
+    clearTimeout(killer);
+    child.stdin?.destroy();
+    return ended;
+  }
+  child.stdin?.destroy();
+  return exit;
+}

@@ -1,0 +1,25 @@
+/** A named benchmark suite; `npm run bench -- --only <name>` runs just that one. */
+export interface Suite {
+  name: string;
+  description: string;
+  run(ctx: SuiteContext): Promise<SuiteReport>;
+}
+
+export interface SuiteContext {
+  /** The repository root (file path, trailing slash). */
+  repoRoot: string;
+  /** Seconds of measured load per run (10 unless overridden with `--duration`). */
+  durationSec: number;
+  /** Seconds of warm-up before each measured run (2 unless overridden with `--warmup`). */
+  warmupSec: number;
+  log(message: string): void;
+}
+
+export interface SuiteReport {
+  /** The section's heading in bench/RESULTS.md. */
+  title: string;
+  /** The suite's section of bench/RESULTS.md, below the header the runner writes (date, machine, command). */
+  markdown: string;
+  /** A few lines for stdout. */
+  summary: string[];
+}
