@@ -34,6 +34,8 @@ export interface ProfileSummary {
   functions: ProfileRow[];
   /** Self time by package or repository directory, most time charged first. */
   packages: PackageRow[];
+  /** Total (inclusive) time of this repository's own functions, most first: which product code the time is spent under. */
+  repoFunctions: ProfileRow[];
 }
 
 /**
@@ -81,9 +83,26 @@ export function summarizeProfile(path: string, repoRoot: string, windowUs?: [num
     return pkg;
   };
 
+  /** Distinct names of this repository's functions on the stack at `id` (inclusive time is charged once per sample). */
+  const repoStack = new Map<number, string[]>();
+  const repoNamesOf = (id: number): string[] => {
+    const known = repoStack.get(id);
+    if (known) return known;
+    const up = parent.get(id);
+    const above = up === undefined ? [] : repoNamesOf(up);
+    const frame = byId.get(id)!.callFrame;
+    const path = filePath(frame.url);
+    const own = path !== undefined && path.startsWith(repoRoot) && !path.includes('/node_modules/');
+    const name = own ? `${frame.functionName || '(anonymous)'} (${shortUrl(frame.url, repoRoot)}:${frame.lineNumber + 1})` : undefined;
+    const names = name && !above.includes(name) ? [...above, name] : above;
+    repoStack.set(id, names);
+    return names;
+  };
+
   const fns = new Map<string, number>();
   const pkgs = new Map<string, number>();
   const charged = new Map<string, number>();
+  const repoTotal = new Map<string, number>();
   let idleUs = 0;
   let totalUs = 0;
   for (const [id, us] of selfUs) {
@@ -100,6 +119,7 @@ export function summarizeProfile(path: string, repoRoot: string, windowUs?: [num
     pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + us);
     const to = chargeOf(id);
     charged.set(to, (charged.get(to) ?? 0) + us);
+    for (const name of repoNamesOf(id)) repoTotal.set(name, (repoTotal.get(name) ?? 0) + us);
   }
   const busyUs = totalUs - idleUs;
   const rows = (m: Map<string, number>) =>
@@ -115,7 +135,15 @@ export function summarizeProfile(path: string, repoRoot: string, windowUs?: [num
     })
     .sort((a, b) => b.chargedMs - a.chargedMs || b.selfMs - a.selfMs)
     .slice(0, top);
-  return { windowed, windowMs: (to - from) / 1000, busyMs: busyUs / 1000, idleMs: idleUs / 1000, functions: rows(fns), packages };
+  return {
+    windowed,
+    windowMs: (to - from) / 1000,
+    busyMs: busyUs / 1000,
+    idleMs: idleUs / 1000,
+    functions: rows(fns),
+    packages,
+    repoFunctions: rows(repoTotal),
+  };
 }
 
 const PSEUDO_FRAMES = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);

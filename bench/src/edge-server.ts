@@ -5,12 +5,14 @@
  * (so a context the bench signs once stays valid for the whole run).
  *
  * Prints one JSON line on stdout once serving ({@link EdgeServerInfo}); stops gracefully on
- * SIGTERM/SIGINT (the stack's own handler), or when stdin closes because the runner went away.
+ * SIGTERM/SIGINT (the stack's own handler), or when stdin closes because the runner went away
+ * (then it also removes the data dir).
  * `GATEWAY_PASSTHROUGH` is the only setting taken from the environment.
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { loadConfig } from '@perceptiq/platform';
-import { startEmbedded } from '@perceptiq/stack';
+import { startEmbedded, type EmbeddedStack } from '@perceptiq/stack';
 
 export interface EdgeServerInfo {
   pid: number;
@@ -38,17 +40,31 @@ async function main(): Promise<void> {
     CONTEXT_TTL_SECONDS: '3600',
     GATEWAY_PASSTHROUGH: process.env.GATEWAY_PASSTHROUGH ?? 'true',
   });
-  const stack = await startEmbedded(config);
-  stack.lifecycle.installSignalHandlers();
-  // Lifecycle.stop() is idempotent, so this cannot race a signal-driven stop.
-  process.stdin.on('end', () => void stack.stop().then(() => process.exit(0)));
+  // The runner went away without stopping us (stdin closed, or stdout broke): stop, and remove the
+  // data dir it can no longer remove. Lifecycle.stop() is idempotent, so this cannot race a signal.
+  let stack: EmbeddedStack | undefined;
+  let orphaned = false;
+  const orphan = () => {
+    if (orphaned) return;
+    orphaned = true;
+    void (stack?.stop() ?? Promise.resolve()).finally(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  };
+  process.stdin.on('end', orphan);
+  process.stdout.on('error', orphan);
   process.stdin.resume();
+
+  const started = await startEmbedded(config);
+  stack = started;
+  started.lifecycle.installSignalHandlers();
   const info: EdgeServerInfo = {
     pid: process.pid,
-    restUrl: stack.restUrl,
-    gatewayUrl: stack.gatewayUrl,
-    serviceUrls: stack.serviceUrls,
-    adminToken: stack.adminToken,
+    restUrl: started.restUrl,
+    gatewayUrl: started.gatewayUrl,
+    serviceUrls: started.serviceUrls,
+    adminToken: started.adminToken,
     dataDir,
     passthrough: config.gateway.passthrough,
   };

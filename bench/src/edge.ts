@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContextSigner, type Principal } from '@perceptiq/platform';
 import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
 import { measure, type LoadResult, type LoadTarget } from './load.js';
-import { SERVER_ENV, startEdgeServer, type ServerExit, type ServerProcess } from './server-process.js';
+import { SERVER_ENV, startEdgeServer, startHelloServer, type ServerExit, type ServerProcess } from './server-process.js';
 import type { Suite, SuiteContext, SuiteReport } from './suite.js';
 
 /**
@@ -66,6 +66,18 @@ async function runEdge(ctx: SuiteContext): Promise<SuiteReport> {
     return result;
   };
 
+  // ── Calibration: what bare node:http reaches with this machine and load generator ──
+  ctx.log('starting the calibration server (bare node:http)');
+  const hello = await startHelloServer({ label: 'calibration' });
+  let calibration: LoadResult;
+  try {
+    const target: LoadTarget = { url: hello.info.url, verify: (b) => b.includes('calibration') };
+    await preflight([target]);
+    calibration = await recorder('calibration', hello.info.pid)('bare node:http, fixed JSON body', target, MANY);
+  } finally {
+    exits.push({ label: 'calibration', ...(await hello.stop()) });
+  }
+
   // ── Perceptiq as configured by default (gateway pass-through on) ──
   const ours = await withServer('ours', {}, async (server, client) => {
     const t = targets(server, client);
@@ -95,29 +107,38 @@ async function runEdge(ctx: SuiteContext): Promise<SuiteReport> {
 
   // ── Where the time goes: the default server again, under the CPU profiler ──
   const profileDir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-prof-'));
-  let profiles: { me: ProfileSummary; gateway: ProfileSummary; meRun: LoadResult; gatewayRun: LoadResult };
+  let profiles: Profiles;
   try {
     const windows = await withServer('profiled', {}, async (server, client) => {
       const t = targets(server, client);
       const record = recorder('profiled', server.info.pid);
-      await preflight([t.restMe, t.gatewaySigned]);
+      await preflight([t.restMe, t.gatewaySigned, t.direct]);
       const meRun = await record('GET /v1/me (REST)', t.restMe, MANY);
       const gatewayRun = await record('trivial query, gateway, signed context', t.gatewaySigned, MANY);
-      return { meRun, gatewayRun };
+      const directRun = await record('trivial query, direct to access subgraph', t.direct, MANY);
+      return { meRun, gatewayRun, directRun };
     }, ['--cpu-prof', '--cpu-prof-dir', profileDir]);
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`the profiled server wrote no .cpuprofile into ${profileDir}`);
-    const path = join(profileDir, file);
+    let path = join(profileDir, file);
+    if (ctx.keepProfilesIn) {
+      mkdirSync(ctx.keepProfilesIn, { recursive: true });
+      const kept = join(ctx.keepProfilesIn, `edge-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+      copyFileSync(path, kept);
+      ctx.log(`CPU profile kept in ${kept}`);
+      path = kept;
+    }
     profiles = {
       me: summarizeProfile(path, ctx.repoRoot, windows.meRun.windowUs),
       gateway: summarizeProfile(path, ctx.repoRoot, windows.gatewayRun.windowUs),
+      direct: summarizeProfile(path, ctx.repoRoot, windows.directRun.windowUs),
       ...windows,
     };
   } finally {
     rmSync(profileDir, { recursive: true, force: true });
   }
 
-  return report(ctx, ours, stock, profiles, runs, exits);
+  return report(ctx, calibration, ours, stock, profiles, runs, exits);
 }
 
 /** Start a server process, create a client through the API, run `body`, and always stop the server. */
@@ -205,13 +226,22 @@ async function preflight(list: LoadTarget[]): Promise<void> {
 // ── Report ──
 
 type Ours = { me: LoadResult; direct1: LoadResult; signed1: LoadResult; key1: LoadResult; directN: LoadResult; signedN: LoadResult; crossN: LoadResult };
+type Profiles = {
+  me: ProfileSummary;
+  gateway: ProfileSummary;
+  direct: ProfileSummary;
+  meRun: LoadResult;
+  gatewayRun: LoadResult;
+  directRun: LoadResult;
+};
 type Stock = { direct1: LoadResult; signed1: LoadResult; directN: LoadResult; signedN: LoadResult };
 
 function report(
   ctx: SuiteContext,
+  calibration: LoadResult,
   ours: Ours,
   stock: Stock,
-  profiles: { me: ProfileSummary; gateway: ProfileSummary; meRun: LoadResult; gatewayRun: LoadResult },
+  profiles: Profiles,
   runs: Run[],
   exits: ExitRecord[],
 ): SuiteReport {
@@ -245,6 +275,13 @@ function report(
   ];
 
   const referenceRows: string[][] = [
+    [
+      `Machine ceiling: bare \`node:http\` with a fixed JSON body, ${MANY} connections (calibration server)`,
+      '',
+      `${fmtInt(calibration.rps)} req/s, p99 ${ms(calibration.latency.p99)}`,
+    ],
+    ['`GET /v1/me` throughput as a share of that ceiling', '', pct(ours.me.rps / calibration.rps)],
+    ['Direct subgraph trivial query as a share of that ceiling', '', pct(ours.directN.rps / calibration.rps)],
     ['Stock `@apollo/gateway` executor (`GATEWAY_PASSTHROUGH=false`): throughput share of direct', `~${pct(STOCK_SHARE_SEEN)} seen before (STACK.md)`, pct(stockShare)],
     ['Stock executor: added latency at 1 connection, p50 / mean', '~0.6 ms seen before (STACK.md)', `${delta(addedStock.p50)} / ${delta(addedStock.mean)}`],
     ['Perceptiq gateway throughput ÷ stock gateway throughput', '', `${(ours.signedN.rps / stock.signedN.rps).toFixed(2)}×`],
@@ -253,7 +290,12 @@ function report(
       '',
       `${pct(crossShare)} (${fmtInt(ours.crossN.rps)} req/s)`,
     ],
-    ['CPU profiler overhead on `GET /v1/me` (profiled ÷ unprofiled req/s)', '', pct(profiles.meRun.rps / ours.me.rps)],
+    ['`GET /v1/me` under the CPU profiler as a share of the same without it (profiler cost)', '', pct(profiles.meRun.rps / ours.me.rps)],
+    [
+      'Gateway throughput share of direct measured again in the profiled server (second estimate, under the profiler)',
+      '',
+      `${pct(profiles.gatewayRun.rps / profiles.directRun.rps)} (${fmtInt(profiles.gatewayRun.rps)} / ${fmtInt(profiles.directRun.rps)} req/s)`,
+    ],
   ];
 
   const runRows = runs.map(({ label, server, result: r }) => [
@@ -269,6 +311,7 @@ function report(
     ms(r.latency.max),
     `${r.autocannonLatency.p50} / ${r.autocannonLatency.p97_5} / ${r.autocannonLatency.p99}`,
     r.cpu ? `${r.cpu.server.toFixed(2)} / ${r.cpu.bench.toFixed(2)} / ${r.cpu.other.toFixed(2)}` : 'n/a',
+    r.cpu ? ms((r.cpu.server * 1000) / r.rps) : 'n/a',
   ]);
   const maxOther = Math.max(0, ...runs.map((r) => r.result.cpu?.other ?? 0));
 
@@ -287,7 +330,12 @@ function report(
       '',
       table(
         ['Top functions by self time', 'ms', 'share of busy'],
-        p.functions.map((r) => [`\`${r.name.replace(/`/g, "'")}\``, fmtInt(r.selfMs), pct(r.share)]),
+        p.functions.map((r) => [code(r.name), fmtInt(r.selfMs), pct(r.share)]),
+      ),
+      '',
+      table(
+        ['Perceptiq functions by total time (inclusive of everything they call)', 'ms', 'share of busy'],
+        p.repoFunctions.slice(0, 12).map((r) => [code(r.name), fmtInt(r.selfMs), pct(r.share)]),
       ),
     ].join('\n');
 
@@ -325,11 +373,14 @@ function report(
     'Latencies in ms from every response\'s exact duration; the last column is autocannon\'s own histogram, ' +
       'which keeps whole milliseconds only. req/s is autocannon\'s `requests.average` (mean of per-second counts).',
     '',
-    table(['Server', 'Run', 'Conn', 'req/s', 'Requests', 'Mean', 'p50', 'p97.5', 'p99', 'Max', 'autocannon p50 / p97.5 / p99', 'CPU cores: server / bench / other'], runRows, 2),
+    table(['Server', 'Run', 'Conn', 'req/s', 'Requests', 'Mean', 'p50', 'p97.5', 'p99', 'Max', 'autocannon p50 / p97.5 / p99', 'CPU cores: server / bench / other', 'Server CPU per request'], runRows, 2),
     '',
-    `The last column is CPU use during the measured window, in cores, from /proc: the server process (all its threads), ` +
+    `CPU use during the measured window, in cores, from /proc: the server process (all its threads), ` +
       `this load generator, and every other process on the machine (at most ${maxOther.toFixed(2)} cores in any run` +
-      `${maxOther > 0.15 ? ' — **other processes competed for the cores; absolute figures are pessimistic**' : ''}).`,
+      `${maxOther > 0.15 ? ' — **other processes competed for the cores; absolute figures are pessimistic**' : ''}). ` +
+      'Server CPU per request is the server\'s CPU time divided by the requests it answered: the embedded stack runs ' +
+      'the REST adapter, the gateway, the five subgraphs, the bus and the store on one event loop, so once that ' +
+      'loop is saturated (about one core) throughput is roughly the inverse of this figure.',
     '',
     '### Where the time goes (CPU profile of the server process)',
     '',
@@ -337,15 +388,20 @@ function report(
       'window). Shares are of the busy (non-idle) time; `(garbage collector)` and `(program)` are V8/native time. ' +
       'In the package table, *with built-ins it called* charges the time of Node built-in modules and native code to ' +
       'the nearest package frame above them on the stack (what is left under `node (built-in modules)` had no package ' +
-      'above it: socket reads, HTTP parsing, timers).',
+      'above it: socket reads, HTTP parsing, timers). Total time of Perceptiq functions counts what they call ' +
+      'synchronously; work continued after an `await` starts a new stack and is counted under whatever resumes it.',
     '',
     profileSection('`GET /v1/me` through the REST adapter', profiles.me, profiles.meRun),
     '',
     profileSection(`\`${TRIVIAL}\` through the gateway with a signed context (pass-through)`, profiles.gateway, profiles.gatewayRun),
+    '',
+    profileSection(`\`${TRIVIAL}\` straight to the access subgraph (the baseline)`, profiles.direct, profiles.directRun),
   ].join('\n');
 
   const top = (p: ProfileSummary, n: number) => p.packages.slice(0, n).map((r) => `${r.name} ${pct(r.chargedShare)}`).join(', ');
+  const inclusive = (p: ProfileSummary, n: number) => p.repoFunctions.slice(0, n).map((r) => `${r.name} ${pct(r.share)}`).join('; ');
   const summary = [
+    `calibration (bare node:http, ${MANY} conn): ${fmtInt(calibration.rps)} req/s`,
     `GET /v1/me (REST, ${MANY} conn): ${fmtInt(ours.me.rps)} req/s [${verdict(ours.me.rps >= TARGETS.meRps)} ≥ ${fmtInt(TARGETS.meRps)}], ` +
       `p50 ${ms(ours.me.latency.p50)}, p99 ${ms(ours.me.latency.p99)} [${verdict(ours.me.latency.p99 <= TARGETS.meP99Ms)} ≤ ${TARGETS.meP99Ms} ms]`,
     `gateway added latency @1 conn: signed context p50 ${delta(addedSigned.p50)} / mean ${delta(addedSigned.mean)} [${verdict(addedOk(addedSigned))}], ` +
@@ -354,6 +410,8 @@ function report(
       `stock executor ${pct(stockShare)} (${fmtInt(stock.signedN.rps)} / ${fmtInt(stock.directN.rps)}); cross-subgraph ${fmtInt(ours.crossN.rps)} req/s`,
     `profile, /v1/me: ${top(profiles.me, 5)}`,
     `profile, gateway: ${top(profiles.gateway, 5)}`,
+    `profile, /v1/me, under Perceptiq functions: ${inclusive(profiles.me, 4)}`,
+    `profile, gateway, under Perceptiq functions: ${inclusive(profiles.gateway, 4)}`,
   ];
   return { title: 'Edge: REST `/v1/me` and gateway overhead', markdown, summary };
 }
@@ -375,6 +433,10 @@ function exitNote(exits: ExitRecord[]): string[] {
 function table(head: string[], rows: string[][], textColumns = 1): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map((_, i) => (i < textColumns ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
 }
 
 function fmtInt(n: number): string {

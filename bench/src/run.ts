@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- --only <suite>[,<suite>…]] [--duration <s>] [--warmup <s>] [--quiet-wait <s>] [--list]`
+ * `npm run bench [-- --only <suite>[,<suite>…]] [--duration <s>] [--warmup <s>] [--quiet-wait <s>] [--keep-profiles <dir>] [--list]`
  *
  * Runs the named suites in order, prints a summary, and rewrites each suite's section of
  * bench/RESULTS.md with the date, the machine and the command. Servers under test always run in
  * child processes; this process only generates load.
  */
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { edgeSuite } from './edge.js';
 import { otherLoad, runInfo, writeSection } from './results.js';
@@ -25,7 +26,9 @@ interface Args {
   warmupSec: number;
   /** Seconds to wait at most for other processes to leave the cores alone before each suite. */
   quietWaitSec: number;
+  keepProfilesIn?: string;
   list: boolean;
+  help?: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -57,12 +60,16 @@ function parseArgs(argv: string[]): Args {
       case '--quiet-wait':
         args.quietWaitSec = seconds();
         break;
+      case '--keep-profiles':
+        args.keepProfilesIn = resolve(value());
+        break;
       case '--list':
         args.list = true;
         break;
       case '--help':
       case '-h':
-        throw new UsageError('');
+        args.help = true;
+        break;
       default:
         throw new UsageError(`unknown argument "${arg}"`);
     }
@@ -72,7 +79,7 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run bench [-- --only <suite>[,<suite>…]] [--duration <s>] [--warmup <s>] [--list]
+const USAGE = `usage: npm run bench [-- --only <suite>[,<suite>…]] [--duration <s>] [--warmup <s>] [--quiet-wait <s>] [--keep-profiles <dir>] [--list]
 suites: ${SUITES.map((s) => s.name).join(', ')}`;
 
 async function main(): Promise<number> {
@@ -83,6 +90,10 @@ async function main(): Promise<number> {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`${err.message ? `${err.message}\n` : ''}${USAGE}\n`);
     return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
   if (args.list) {
     for (const s of SUITES) process.stdout.write(`${s.name}\t${s.description}\n`);
@@ -118,6 +129,7 @@ async function main(): Promise<number> {
       repoRoot: REPO_ROOT,
       durationSec: args.durationSec,
       warmupSec: args.warmupSec,
+      ...(args.keepProfilesIn ? { keepProfilesIn: args.keepProfilesIn } : {}),
       log: (message) => process.stdout.write(`   ${message}\n`),
     });
     const busyAfter = await otherLoad();

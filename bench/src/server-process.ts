@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EdgeServerInfo } from './edge-server.js';
+import type { HelloServerInfo } from './hello-server.js';
 
 /**
  * Set for every server under test. `@apollo/gateway` otherwise probes the AWS/GCP/Azure metadata
@@ -10,13 +11,13 @@ import type { EdgeServerInfo } from './edge-server.js';
  */
 export const SERVER_ENV: Readonly<Record<string, string>> = { APOLLO_TELEMETRY_DISABLED: 'true' };
 
-const EDGE_SERVER_JS = new URL('./edge-server.js', import.meta.url);
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 
-export interface ServerProcess {
-  info: EdgeServerInfo;
-  /** Graceful stop (SIGTERM, SIGKILL after a deadline); removes the data dir; resolves with how the process ended. */
+/** A server under test, in its own process: what it printed on start, and how to stop it. */
+export interface ServerProcess<I extends { pid: number } = EdgeServerInfo> {
+  info: I;
+  /** Graceful stop (SIGTERM, SIGKILL after a deadline); removes its temp dir; resolves with how the process ended. */
   stop(): Promise<ServerExit>;
 }
 
@@ -27,38 +28,52 @@ export interface ServerExit {
 
 export interface ServerOptions {
   label: string;
-  /** Extra environment for the child (on top of the runner's own). */
+  /** Extra environment for the child (on top of the runner's own and {@link SERVER_ENV}). */
   env?: Record<string, string>;
   /** Node flags placed before the script, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
 }
 
 /** Every server still running, so the runner can stop them all if it is interrupted. */
-const running = new Set<ServerProcess>();
+const running = new Set<ServerProcess<{ pid: number }>>();
 
 export async function stopAllServers(): Promise<void> {
   await Promise.all([...running].map((s) => s.stop()));
 }
 
-/** Start `edge-server.js` in a child process with a fresh temp data dir and wait for its JSON line. */
-export async function startEdgeServer(options: ServerOptions): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-'));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), EDGE_SERVER_JS.pathname, dataDir], {
+/** `edge-server.js` (the whole embedded stack) over a fresh temp data dir. */
+export function startEdgeServer(options: ServerOptions): Promise<ServerProcess<EdgeServerInfo>> {
+  return startServer<EdgeServerInfo>(new URL('./edge-server.js', import.meta.url), options, (info) => typeof info.restUrl === 'string');
+}
+
+/** `hello-server.js`: bare node:http, the machine's ceiling for this load generator. */
+export function startHelloServer(options: ServerOptions): Promise<ServerProcess<HelloServerInfo>> {
+  return startServer<HelloServerInfo>(new URL('./hello-server.js', import.meta.url), options, (info) => typeof info.url === 'string');
+}
+
+/**
+ * Start `script <temp dir>` with this node in a child process and wait for the JSON line it prints
+ * once serving. The child stops itself if its stdin closes, so it cannot outlive the runner.
+ */
+async function startServer<I extends { pid: number }>(script: URL, options: ServerOptions, isInfo: (line: I) => boolean): Promise<ServerProcess<I>> {
+  const dir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-'));
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script.pathname, dir], {
     env: { ...process.env, ...SERVER_ENV, ...options.env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  let exited: Promise<ServerExit> | undefined;
+  let stopped: Promise<ServerExit> | undefined;
   const exit = new Promise<ServerExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const server: ServerProcess = {
-    info: undefined as unknown as EdgeServerInfo,
-    stop: () => (exited ??= stopChild(child, exit).finally(() => {
-      running.delete(server);
-      rmSync(dataDir, { recursive: true, force: true });
-    })),
+  const server: ServerProcess<I> = {
+    info: undefined as unknown as I,
+    stop: () =>
+      (stopped ??= stopChild(child, exit).finally(() => {
+        running.delete(server);
+        rmSync(dir, { recursive: true, force: true });
+      })),
   };
   running.add(server);
   try {
-    server.info = await readInfo(child, options.label);
+    server.info = await readInfo(child, options.label, isInfo);
     return server;
   } catch (err) {
     await server.stop();
@@ -66,7 +81,7 @@ export async function startEdgeServer(options: ServerOptions): Promise<ServerPro
   }
 }
 
-function readInfo(child: ChildProcess, label: string): Promise<EdgeServerInfo> {
+function readInfo<I>(child: ChildProcess, label: string, isInfo: (line: I) => boolean): Promise<I> {
   return new Promise((resolve, reject) => {
     let buffered = '';
     const timer = setTimeout(() => fail(new Error(`${label} server did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
@@ -78,14 +93,15 @@ function readInfo(child: ChildProcess, label: string): Promise<EdgeServerInfo> {
         const line = buffered.slice(0, newline).trim();
         buffered = buffered.slice(newline + 1);
         if (!line.startsWith('{')) continue;
+        let info: I;
         try {
-          const info = JSON.parse(line) as EdgeServerInfo;
-          if (typeof info.restUrl !== 'string') continue;
-          done();
-          return resolve(info);
+          info = JSON.parse(line) as I;
         } catch {
-          // not our line
+          continue; // not our line
         }
+        if (!isInfo(info)) continue;
+        done();
+        return resolve(info);
       }
     };
     const done = () => {

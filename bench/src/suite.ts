@@ -12,6 +12,8 @@ export interface SuiteContext {
   durationSec: number;
   /** Seconds of warm-up before each measured run (2 unless overridden with `--warmup`). */
   warmupSec: number;
+  /** Where to keep raw `.cpuprofile` files (`--keep-profiles <dir>`), for Chrome DevTools; otherwise they are deleted. */
+  keepProfilesIn?: string;
   log(message: string): void;
 }
 

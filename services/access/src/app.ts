@@ -4,7 +4,7 @@ import { AccessService } from './access-service.js';
 import { Authorizer } from './authorizer.js';
 import { accessCollections, createIndexes } from './documents.js';
 import { IpGuard } from './ip-guard.js';
-import { RateCounter } from './rate-counter.js';
+import { MemoryRateCounter, StoreRateCounter, type RateCounter } from './rate-counter.js';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -34,7 +34,9 @@ export interface Access {
 export function createAccess(deps: AccessDeps): Access {
   const now = deps.now ?? Date.now;
   const { counters, ...collections } = accessCollections(deps.store);
-  const counter = new RateCounter(counters, now);
+  // MongoDB may be shared by several access replicas, so counts live there; an embedded store
+  // belongs to one process, so counting in its memory is just as shared and avoids a write per call.
+  const counter: RateCounter = deps.store.engine === 'mongodb' ? new StoreRateCounter(counters, now) : new MemoryRateCounter(now);
   const service = new AccessService({ collections, bus: deps.bus, keySecret: deps.keySecret, logger: deps.logger, now });
   const authorizer = new Authorizer({ clients: collections.clients, keys: collections.keys, counter, logger: deps.logger, now });
   const ipGuard = new IpGuard({

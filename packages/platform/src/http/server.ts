@@ -42,7 +42,8 @@ export function createBaseApp(options: BaseAppOptions): Express {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       duration.observe({ component: options.component, method: req.method, route, status: String(res.statusCode) }, seconds);
       const line = { requestId: req.id, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 };
-      if (res.statusCode >= 500) options.logger.error(line, 'request failed');
+      // 501 is a documented answer (a capability not built yet), not a failure.
+      if (res.statusCode >= 500 && res.statusCode !== 501) options.logger.error(line, 'request failed');
       else options.logger.debug(line, 'request');
     });
     runWithContext({ requestId: req.id }, next);
