@@ -17,6 +17,10 @@ export interface OperationAnalysis {
   singleSubgraph: string | null;
   /** The operation's definitions (the selected operation and the fragments), for complexity. */
   relevant: DocumentNode;
+  /** True when @skip/@include make the complexity depend on the request's variables. */
+  conditional: boolean;
+  /** Complexity, remembered after the first request when it cannot depend on variables. */
+  complexity?: number;
 }
 
 /**
@@ -32,6 +36,7 @@ export function analyzeOperation(
   const requirements: string[][][] = [];
   let candidates: Set<string> | null = null;
   let passThrough = true;
+  let conditional = false;
   const typeInfo = new TypeInfo(schema);
   const relevant: DocumentNode = {
     ...document,
@@ -44,6 +49,9 @@ export function analyzeOperation(
   visit(
     relevant,
     visitWithTypeInfo(typeInfo, {
+      Directive(node) {
+        if (node.name.value === 'skip' || node.name.value === 'include') conditional = true;
+      },
       Field(node) {
         const parent = typeInfo.getParentType();
         const name = node.name.value;
@@ -66,10 +74,13 @@ export function analyzeOperation(
   );
   const remaining = candidates as Set<string> | null;
   const singleSubgraph = passThrough && remaining && remaining.size > 0 ? [...remaining].sort()[0]! : null;
-  return { requirements, singleSubgraph, relevant };
+  return { requirements, singleSubgraph, relevant, conditional };
 }
 
-/** Every selected field costs 1; @skip/@include are evaluated with the request's variables. */
+/**
+ * Every selected field costs 1; @skip/@include are evaluated with the request's variables (which
+ * graphql-query-complexity coerces, so it needs the real ones even when nothing depends on them).
+ */
 export function operationComplexity(
   schema: GraphQLSchema,
   analysis: OperationAnalysis,

@@ -1,7 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApiCallRecorded } from '@perceptiq/contracts';
 import {
   AppError,
   ContextSigner,
@@ -11,7 +10,6 @@ import {
   isAppError,
   listen,
   postJson,
-  runWithContext,
   toGraphQLError,
   type Bus,
   type Config,
@@ -19,6 +17,7 @@ import {
   type Listening,
   type Logger,
   type Secrets,
+  UsageRecorder,
 } from '@perceptiq/platform';
 import express, { type Express } from 'express';
 import depthLimit from 'graphql-depth-limit';
@@ -40,6 +39,10 @@ export interface GatewayDeps {
 }
 
 const ANALYSIS_CACHE_SIZE = 1_000;
+
+// A self-hosted gateway must not phone home: @apollo/gateway otherwise reports usage to Apollo
+// and probes cloud metadata endpoints at start-up. An operator can still opt in explicitly.
+process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 
 /**
  * The federated gateway: Apollo Gateway over a static supergraph, plus what the Node gateway
@@ -86,7 +89,9 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
               new AppError('insufficient_scope', `This operation needs the "${missing}" scope.`, { required_scope: missing }),
             );
           }
-          const complexity = operationComplexity(rc.schema, analysis, rc.operationName ?? undefined, rc.request.variables ?? {});
+          const complexity =
+            analysis.complexity ?? operationComplexity(rc.schema, analysis, rc.operationName ?? undefined, rc.request.variables ?? {});
+          if (!analysis.conditional) analysis.complexity = complexity;
           if (complexity > config.gateway.maxComplexity) {
             throw toGraphQLError(
               new AppError('invalid_request', `Operation complexity ${complexity} exceeds the limit of ${config.gateway.maxComplexity}.`, {
@@ -129,44 +134,26 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
     csrfPrevention: true,
     introspection: true,
     logger,
+    // The process's Lifecycle owns SIGTERM: Apollo re-raising the signal would cut the graceful stop short.
+    stopOnTerminationSignals: false,
   });
   await server.start();
   lifecycle.onStop('gateway apollo', () => server.stop());
 
   const app = createBaseApp({ component: 'gateway', logger, lifecycle, readiness: () => bus.ping() });
+  const usage = new UsageRecorder(bus, logger, lifecycle);
   const graphql = expressMiddleware(server, {
     context: async ({ req, res }) => {
       try {
-        return await authenticate(req, res, signer, auth);
+        return await authenticate(req, res, signer, auth, (clientId) => res.on('finish', () => usage.record(clientId, 'graphql', res.statusCode)));
       } catch (err) {
         if (isAppError(err)) throw toGraphQLError(err);
         throw err;
       }
     },
   });
-  app.use('/graphql', express.json({ limit: config.rest.jsonBodyLimitBytes }), (req, res, next) => {
-    const started = Date.now();
-    res.on('finish', () => recordKeyCall(bus, logger, res, started));
-    runWithContext({ requestId: req.id }, () => graphql(req, res, next));
-  });
+  app.use('/graphql', express.json({ limit: config.rest.jsonBodyLimitBytes }), graphql);
   return app;
-}
-
-/** Usage metrics: one event per key-authenticated GraphQL call (the REST adapter records its own). */
-function recordKeyCall(bus: Bus, logger: Logger, res: express.Response, started: number): void {
-  const clientId = res.locals.countedClientId as string | undefined;
-  if (!clientId) return;
-  bus
-    .publish(ApiCallRecorded, {
-      client_id: clientId,
-      scope: 'graphql',
-      method: 'POST',
-      path: '/graphql',
-      status: res.statusCode,
-      duration_ms: Date.now() - started,
-      at: new Date().toISOString(),
-    })
-    .catch((err: Error) => logger.warn({ err: err.message }, 'could not record API call'));
 }
 
 export async function serveGateway(deps: GatewayDeps, port: number): Promise<Listening> {

@@ -7,8 +7,6 @@ export interface GatewayContext extends BaseContext {
   principal: Principal;
   requestId: string;
   ip: string;
-  /** True when this call was authenticated (and counted) here, from an API key. */
-  counted: boolean;
   analysis?: OperationAnalysis;
 }
 
@@ -17,18 +15,23 @@ export interface GatewayContext extends BaseContext {
  * counted there), an API key (authenticated and counted here), or an admin token. Anything else
  * is refused with HTTP 401 before the operation is even parsed.
  */
-export async function authenticate(req: Request, res: Response, signer: ContextSigner, auth: EdgeAuthenticator): Promise<GatewayContext> {
+export async function authenticate(
+  req: Request,
+  res: Response,
+  signer: ContextSigner,
+  auth: EdgeAuthenticator,
+  onCounted: (clientId: string) => void,
+): Promise<GatewayContext> {
   const ip = req.ip ?? 'unknown';
   const signed = signer.verify(req.headers[CONTEXT_HEADER], req.headers[CONTEXT_SIGNATURE_HEADER]);
-  if (signed) return { principal: signed.principal, requestId: signed.request_id, ip: signed.ip, counted: false };
+  if (signed) return { principal: signed.principal, requestId: signed.request_id, ip: signed.ip };
 
   const adminToken = req.headers['x-admin-token'];
   if (!req.headers.authorization && typeof adminToken === 'string') {
     await auth.authorizeAdmin(adminToken, ip);
-    return { principal: { type: 'admin' }, requestId: req.id, ip, counted: false };
+    return { principal: { type: 'admin' }, requestId: req.id, ip };
   }
-  const { client, rate } = await auth.authorizeKey(req.headers.authorization);
+  const { client, rate } = await auth.authorizeKey(req.headers.authorization, onCounted);
   for (const [name, value] of Object.entries(rateHeaders(rate))) res.setHeader(name, value);
-  res.locals.countedClientId = client.client_id; // for the usage event once the response is sent
-  return { principal: { type: 'client', client }, requestId: req.id, ip, counted: true };
+  return { principal: { type: 'client', client }, requestId: req.id, ip };
 }

@@ -1,6 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { parse, type GraphQLSchema } from 'graphql';
-import { analyzeOperation, missingScope } from '../src/analyze-operation.js';
+import { analyzeOperation, missingScope, operationComplexity } from '../src/analyze-operation.js';
 import { composeSupergraph, readCommittedSupergraph } from '../src/compose.js';
 import { indexSupergraph, withoutSecurityFeatures } from '../src/supergraph-index.js';
 
@@ -60,6 +60,18 @@ describe('analyzeOperation', () => {
     const q = 'query A { ...F } query B { me { clientId } } fragment F on Query { summary { totalDocuments } }';
     expect(analyze(q, 'A').requirements).toEqual([[['summary']]]);
     expect(analyze('query B { me { clientId } } query C { templates { name } }', 'B').requirements).toEqual([]);
+  });
+});
+
+describe('complexity', () => {
+  it('counts every selected field, evaluating @skip/@include with the variables given', () => {
+    const fixed = analyzeOperation(schema, index, parse('query($id: ID!) { me { clientId tier } document(id: $id) { id } }'), undefined);
+    expect(fixed.conditional).toBe(false);
+    expect(operationComplexity(schema, fixed, undefined, { id: 'doc_1' })).toBe(5);
+    const conditional = analyzeOperation(schema, index, parse('query($x: Boolean!) { me { clientId tier @include(if: $x) } }'), undefined);
+    expect(conditional.conditional).toBe(true);
+    expect(operationComplexity(schema, conditional, undefined, { x: false })).toBe(2);
+    expect(operationComplexity(schema, conditional, undefined, { x: true })).toBe(3);
   });
 });
 

@@ -1,4 +1,3 @@
-import { ApiCallRecorded } from '@perceptiq/contracts';
 import {
   AppError,
   ContextSigner,
@@ -14,6 +13,7 @@ import {
   type Logger,
   type Principal,
   type Secrets,
+  UsageRecorder,
 } from '@perceptiq/platform';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { sendError } from './envelope.js';
@@ -48,6 +48,7 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
   const auth = new EdgeAuthenticator(bus, secrets.keySecret);
   const signer = new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000);
   const gateway = new GatewayClient(deps.gatewayUrl ?? config.gateway.url, signer, config.bus.requestTimeoutMs);
+  const usage = new UsageRecorder(bus, logger, lifecycle);
   const json = express.json({ limit: config.rest.jsonBodyLimitBytes, strict: true, type: () => true });
 
   const app = createBaseApp({ component: 'rest-adapter', logger, lifecycle, readiness: () => bus.ping() });
@@ -92,10 +93,11 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
         res.locals.caller = { principal: { type: 'admin' }, ip } satisfies Caller;
         return next();
       }
-      const { client, rate } = await auth.authorizeKey(req.get('authorization'));
+      const { client, rate } = await auth.authorizeKey(req.get('authorization'), (clientId) =>
+        res.on('finish', () => usage.record(clientId, route.scope ?? 'me', res.statusCode)),
+      );
       for (const [name, value] of Object.entries(rateHeaders(rate))) res.setHeader(name, value);
       res.locals.caller = { principal: { type: 'client', client }, ip } satisfies Caller;
-      recordCall(route, req, res, client.client_id);
       if (route.scope && !client.scopes.includes(route.scope)) {
         throw new AppError('insufficient_scope', `This call needs the "${route.scope}" scope.`, { required_scope: route.scope });
       }
@@ -145,24 +147,6 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
       const data = await gateway.execute(action.document, action.variables(input), { principal: caller.principal, requestId: req.id, ip: caller.ip });
       res.status(route.status).json(action.shape(data));
     };
-  }
-
-  /** Usage metrics: every authenticated call, refused ones included, under the scope of its path. */
-  function recordCall(route: RouteDef, req: Request, res: Response, clientId: string): void {
-    const started = Date.now();
-    res.on('finish', () => {
-      bus
-        .publish(ApiCallRecorded, {
-          client_id: clientId,
-          scope: route.scope ?? 'me',
-          method: req.method,
-          path: route.path,
-          status: res.statusCode,
-          duration_ms: Date.now() - started,
-          at: new Date().toISOString(),
-        })
-        .catch((err: Error) => logger.warn({ err: err.message }, 'could not record API call'));
-    });
   }
 }
 

@@ -65,17 +65,26 @@ export const ClientChanged = defineEvent(
   }),
 );
 
-/** One authenticated API call, for usage metrics (refused ones included). */
-export const ApiCallRecorded = defineEvent(
-  'api.call.recorded',
+/**
+ * A client's authenticated API calls (refused ones included) over a short interval, counted by
+ * scope and status at the edge and sent in one event: usage metrics need counts, not a message
+ * per call on the hot path.
+ */
+export const ApiUsageRecorded = defineEvent(
+  'api.usage.recorded',
   1,
   z.object({
     client_id: z.string(),
-    scope: z.string(),
-    method: z.string(),
-    path: z.string(),
-    status: z.number().int(),
-    duration_ms: z.number(),
-    at: z.string(),
+    /** Interval covered, ISO-8601. */
+    from: z.string(),
+    to: z.string(),
+    counts: z.array(
+      z.object({
+        /** The scope of the path called (`me` for `/v1/me`, `graphql` for the gateway). */
+        scope: z.string(),
+        status: z.number().int(),
+        count: z.number().int().positive(),
+      }),
+    ),
   }),
 );

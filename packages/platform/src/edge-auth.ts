@@ -32,8 +32,11 @@ export class EdgeAuthenticator {
     private readonly keySecret: string,
   ) {}
 
-  /** Resolve an `Authorization` header to the calling client, counting the call; throws 401 or 429. */
-  async authorizeKey(authorization: string | undefined): Promise<KeyAuthorization> {
+  /**
+   * Resolve an `Authorization` header to the calling client, counting the call; throws 401 or 429.
+   * `onCounted` learns the client of every counted call, refused ones included (for usage metrics).
+   */
+  async authorizeKey(authorization: string | undefined, onCounted?: (clientId: string) => void): Promise<KeyAuthorization> {
     if (!authorization) {
       throw new AppError('invalid_token', 'An API key is required: send "Authorization: Bearer pa_live_…".', undefined, {
         'WWW-Authenticate': 'Bearer',
@@ -47,6 +50,7 @@ export class EdgeAuthenticator {
     if (!key || !KEY_SHAPE.test(key)) throw invalid();
     const reply = await this.bus.request(AuthorizeKey, { key_hash: keyedHash(this.keySecret, key) });
     if (!reply.ok) throw invalid();
+    onCounted?.(reply.client.client_id);
     if (!reply.allowed) {
       throw new AppError(
         'rate_limited',

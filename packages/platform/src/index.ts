@@ -19,3 +19,4 @@ export * from './ids.js';
 export * from './service.js';
 export * from './edge-auth.js';
 export * from './http/json-client.js';
+export * from './usage-recorder.js';

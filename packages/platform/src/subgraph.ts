@@ -44,6 +44,8 @@ export async function createSubgraphHandler(options: SubgraphOptions): Promise<{
     logger: options.logger,
     // Traces are for Apollo's hosted reporting, which a self-hosted deployment does not use.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // The process's Lifecycle owns SIGTERM: Apollo re-raising the signal would cut the graceful stop short.
+    stopOnTerminationSignals: false,
   });
   await server.start();
   const middleware = expressMiddleware(server, {
