@@ -1,4 +1,6 @@
+import { AppError } from '@perceptiq/platform';
 import {
+  GraphQLError,
   isAbstractType,
   Kind,
   TypeInfo,
@@ -87,13 +89,19 @@ export function operationComplexity(
   operationName: string | undefined,
   variables: Record<string, unknown>,
 ): number {
-  return getComplexity({
-    schema,
-    query: analysis.relevant,
-    ...(operationName ? { operationName } : {}),
-    variables,
-    estimators: [simpleEstimator({ defaultComplexity: 1 })],
-  });
+  try {
+    return getComplexity({
+      schema,
+      query: analysis.relevant,
+      ...(operationName ? { operationName } : {}),
+      variables,
+      estimators: [simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (err) {
+    // Variables that do not coerce (missing, wrong type) are the caller's mistake.
+    if (err instanceof GraphQLError) throw new AppError('invalid_request', err.message);
+    throw err;
+  }
 }
 
 /** The first scope the caller lacks, or undefined when every requirement is met. */

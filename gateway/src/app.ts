@@ -2,14 +2,12 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
-  AppError,
   ContextSigner,
   EdgeAuthenticator,
   createBaseApp,
   formatGraphQLError,
   isAppError,
   listen,
-  postJson,
   toGraphQLError,
   type Bus,
   type Config,
@@ -19,12 +17,14 @@ import {
   type Secrets,
   UsageRecorder,
 } from '@perceptiq/platform';
-import express, { type Express } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import depthLimit from 'graphql-depth-limit';
 import { print, type GraphQLFormattedError } from 'graphql';
-import { analyzeOperation, missingScope, operationComplexity, type OperationAnalysis } from './analyze-operation.js';
+import { analyzeOperation, operationComplexity, type OperationAnalysis } from './analyze-operation.js';
 import { readCommittedSupergraph } from './compose.js';
 import { authenticate, type GatewayContext } from './context.js';
+import { GatewayFastPath, operationsByPath } from './fast-path.js';
+import { enforceOperationPolicy } from './operation-policy.js';
 import { SignedContextDataSource } from './signed-data-source.js';
 import { indexSupergraph, withoutSecurityFeatures, type SupergraphIndex } from './supergraph-index.js';
 
@@ -48,7 +48,8 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
  * The federated gateway: Apollo Gateway over a static supergraph, plus what the Node gateway
  * lacks — authentication, per-field scopes, depth and complexity limits, masked errors, a signed
  * client context to subgraphs — and a pass-through for operations one subgraph can answer alone
- * (most of them), which skips the query planner's executor (see bench/RESULTS.md).
+ * (most of them): the query planner's executor is skipped, and once Apollo has validated an
+ * operation, later calls skip Apollo Server too (see fast-path.ts and bench/RESULTS.md).
  */
 export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
   const { config, secrets, bus, logger, lifecycle } = deps;
@@ -68,8 +69,19 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
     logger,
   });
   const analyses = new Map<string, OperationAnalysis>();
+  const usage = new UsageRecorder(bus, logger, lifecycle);
+  const authenticateCall = (req: Request, res: Response) =>
+    authenticate(req, res, signer, auth, (clientId) => res.on('finish', () => usage.record(clientId, 'graphql', res.statusCode)));
+  const fastPath = new GatewayFastPath({
+    signer,
+    logger,
+    maxComplexity: config.gateway.maxComplexity,
+    timeoutMs: config.bus.requestTimeoutMs,
+    subgraphUrl: urlOf,
+    authenticate: authenticateCall,
+  });
 
-  const limits: ApolloServerPlugin<GatewayContext> = {
+  const policy: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       return {
         async didResolveOperation(rc) {
@@ -81,40 +93,29 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
             analyses.set(cacheKey, analysis);
           }
           rc.contextValue.analysis = analysis;
-          const principal = rc.contextValue.principal;
-          const granted = new Set<string>(principal.type === 'client' ? principal.client.scopes : []);
-          const missing = missingScope(analysis.requirements, granted);
-          if (missing) {
-            throw toGraphQLError(
-              new AppError('insufficient_scope', `This operation needs the "${missing}" scope.`, { required_scope: missing }),
-            );
+          let complexity: number;
+          try {
+            complexity =
+              analysis.complexity ?? operationComplexity(rc.schema, analysis, rc.operationName ?? undefined, rc.request.variables ?? {});
+            enforceOperationPolicy(analysis, rc.contextValue.principal, complexity, config.gateway.maxComplexity);
+          } catch (err) {
+            throw isAppError(err) ? toGraphQLError(err) : err;
           }
-          const complexity =
-            analysis.complexity ?? operationComplexity(rc.schema, analysis, rc.operationName ?? undefined, rc.request.variables ?? {});
           if (!analysis.conditional) analysis.complexity = complexity;
-          if (complexity > config.gateway.maxComplexity) {
-            throw toGraphQLError(
-              new AppError('invalid_request', `Operation complexity ${complexity} exceeds the limit of ${config.gateway.maxComplexity}.`, {
-                complexity,
-                limit: config.gateway.maxComplexity,
-              }),
-            );
-          }
+          if (config.gateway.passthrough && rc.request.query) fastPath.remember(rc.request.query, rc.request.operationName, analysis);
         },
         async responseForOperation(rc) {
           const target = rc.contextValue.analysis?.singleSubgraph;
-          if (!config.gateway.passthrough || !target || rc.operation.operation === 'subscription') return null;
-          const ctx = rc.contextValue;
-          const headers = {
-            ...signer.sign({ principal: ctx.principal, request_id: ctx.requestId, ip: ctx.ip }),
-            'x-request-id': ctx.requestId,
-          };
-          const res = await postJson(
-            urlOf(target),
-            { query: rc.request.query ?? print(rc.document), variables: rc.request.variables ?? {}, operationName: rc.request.operationName },
-            headers,
-            config.bus.requestTimeoutMs,
-          );
+          if (!config.gateway.passthrough || !target || rc.operation.operation === 'subscription') {
+            operationsByPath().inc({ path: 'planned' });
+            return null;
+          }
+          operationsByPath().inc({ path: 'apollo' });
+          const res = await fastPath.forward(target, rc.contextValue, {
+            query: rc.request.query ?? print(rc.document),
+            variables: rc.request.variables ?? {},
+            operationName: rc.request.operationName,
+          });
           const body = (res.body ?? {}) as { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
           return {
             http: { status: undefined, headers: new HeaderMap() },
@@ -128,7 +129,7 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
   const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError: formatGraphQLError(logger),
-    plugins: [limits],
+    plugins: [policy],
     validationRules: [depthLimit(config.gateway.maxDepth)],
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -141,18 +142,16 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
   lifecycle.onStop('gateway apollo', () => server.stop());
 
   const app = createBaseApp({ component: 'gateway', logger, lifecycle, readiness: () => bus.ping() });
-  const usage = new UsageRecorder(bus, logger, lifecycle);
   const graphql = expressMiddleware(server, {
     context: async ({ req, res }) => {
       try {
-        return await authenticate(req, res, signer, auth, (clientId) => res.on('finish', () => usage.record(clientId, 'graphql', res.statusCode)));
+        return await authenticateCall(req, res);
       } catch (err) {
-        if (isAppError(err)) throw toGraphQLError(err);
-        throw err;
+        throw isAppError(err) ? toGraphQLError(err) : err;
       }
     },
   });
-  app.use('/graphql', express.json({ limit: config.rest.jsonBodyLimitBytes }), graphql);
+  app.use('/graphql', express.json({ limit: config.rest.jsonBodyLimitBytes }), ...(config.gateway.passthrough ? [fastPath.middleware()] : []), graphql);
   return app;
 }
 

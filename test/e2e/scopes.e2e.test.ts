@@ -131,6 +131,45 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     expect(mixed.body.data ?? null).toBeNull();
   });
 
+  test('gateway: an operation seen before (sent straight to its subgraph) gets the same auth, scope and error rules', async () => {
+    // The first business call is validated by Apollo Server; the repeats take the pass-through.
+    const query = 'query Repeat($id: ID!) { templates { templateId } document(id: $id) { id } }';
+    const single = 'query RepeatOne { templates { templateId } }';
+    for (let i = 0; i < 3; i++) {
+      const ok = await gql(stack.gatewayUrl, single, {}, bearer('business'));
+      expect(ok.status).toBe(200);
+      expect(ok.body.errors?.[0]?.extensions?.code).toBe('not_implemented');
+    }
+    // The gateway's own metrics say the repeats went straight to the subgraph.
+    const metrics = await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    expect(Number(/perceptiq_gateway_operations_total\{path="fast"\} (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(2);
+    const starter = await gql(stack.gatewayUrl, single, {}, bearer('starter'));
+    expect(starter.status).toBe(403);
+    expect(starter.body.errors?.[0]?.extensions).toMatchObject({ code: 'insufficient_scope', details: { required_scope: 'templates' } });
+    expect(starter.body.data ?? null).toBeNull();
+    const noKey = await gql(stack.gatewayUrl, single, {}, {});
+    expect(noKey.status).toBe(401);
+    expect(noKey.body.errors?.[0]?.extensions?.code).toBe('invalid_token');
+    expect(noKey.headers.get('www-authenticate')).toBe('Bearer');
+    const badKey = await gql(stack.gatewayUrl, single, {}, { authorization: `Bearer pa_live_${'x'.repeat(40)}` });
+    expect(badKey.status).toBe(401);
+
+    // Two subgraphs: always the query planner; missing variables are still refused.
+    const missingVariable = await gql(stack.gatewayUrl, query, {}, bearer('business'));
+    expect(missingVariable.status).toBe(400);
+    expect(missingVariable.body.errors?.[0]?.extensions?.code).toBe('invalid_request');
+
+    // A remembered single-subgraph operation with a variable of the wrong type: the subgraph refuses it in our format.
+    const byId = 'query DocById($id: ID!) { document(id: $id) { id } }';
+    expect((await gql(stack.gatewayUrl, byId, { id: 'doc_none' }, bearer('business'))).body.errors?.[0]?.extensions?.code).toBe('not_found');
+    const again = await gql(stack.gatewayUrl, byId, { id: 'doc_none' }, bearer('business'));
+    expect(again.status).toBe(200);
+    expect(again.body.errors?.[0]?.extensions?.code).toBe('not_found');
+    const wrongType = await gql(stack.gatewayUrl, byId, { id: { not: 'an id' } }, bearer('business'));
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.errors?.[0]?.extensions?.code).toBe('invalid_request');
+  });
+
   test('gateway: fields within the key\'s scopes answer 200 with data', async () => {
     const summary = await gql(stack.gatewayUrl, '{ summary { totalDocuments } }', {}, bearer('growth'));
     expect(summary.status).toBe(200);
