@@ -66,17 +66,20 @@ async function runEdge(ctx: SuiteContext): Promise<SuiteReport> {
     return result;
   };
 
-  // ── Calibration: what bare node:http reaches with this machine and load generator ──
-  ctx.log('starting the calibration server (bare node:http)');
-  const hello = await startHelloServer({ label: 'calibration' });
-  let calibration: LoadResult;
-  try {
-    const target: LoadTarget = { url: hello.info.url, verify: (b) => b.includes('calibration') };
-    await preflight([target]);
-    calibration = await recorder('calibration', hello.info.pid)('bare node:http, fixed JSON body', target, MANY);
-  } finally {
-    exits.push({ label: 'calibration', ...(await hello.stop()) });
-  }
+  // ── Calibration: what bare node:http, and one bare Express route, reach with this machine and load generator ──
+  const calibrate = async (label: string, env: Record<string, string>, what: string): Promise<LoadResult> => {
+    ctx.log(`starting the ${label} server (${what})`);
+    const hello = await startHelloServer({ label, env });
+    try {
+      const target: LoadTarget = { url: hello.info.url, verify: (b) => b.includes('calibration') };
+      await preflight([target]);
+      return await recorder(label, hello.info.pid)(`${what}, fixed JSON body`, target, MANY);
+    } finally {
+      exits.push({ label, ...(await hello.stop()) });
+    }
+  };
+  const calibration = await calibrate('calibration', {}, 'bare node:http');
+  const expressCalibration = await calibrate('express', { HELLO_FRAMEWORK: 'express' }, 'one bare Express 5 route');
 
   // ── Perceptiq as configured by default (gateway pass-through on) ──
   const ours = await withServer('ours', {}, async (server, client) => {
@@ -138,7 +141,7 @@ async function runEdge(ctx: SuiteContext): Promise<SuiteReport> {
     rmSync(profileDir, { recursive: true, force: true });
   }
 
-  return report(ctx, calibration, ours, stock, profiles, runs, exits);
+  return report(ctx, calibration, expressCalibration, ours, stock, profiles, runs, exits);
 }
 
 /** Start a server process, create a client through the API, run `body`, and always stop the server. */
@@ -239,6 +242,7 @@ type Stock = { direct1: LoadResult; signed1: LoadResult; directN: LoadResult; si
 function report(
   ctx: SuiteContext,
   calibration: LoadResult,
+  expressCalibration: LoadResult,
   ours: Ours,
   stock: Stock,
   profiles: Profiles,
@@ -281,6 +285,12 @@ function report(
       `${fmtInt(calibration.rps)} req/s, p99 ${ms(calibration.latency.p99)}`,
     ],
     ['`GET /v1/me` throughput as a share of that ceiling', '', pct(ours.me.rps / calibration.rps)],
+    [
+      `One bare Express 5 route doing \`res.json\`, ${MANY} connections (what any Express adapter starts from)`,
+      '',
+      `${fmtInt(expressCalibration.rps)} req/s, p99 ${ms(expressCalibration.latency.p99)}`,
+    ],
+    ['`GET /v1/me` throughput as a share of the bare Express route', '', pct(ours.me.rps / expressCalibration.rps)],
     ['Direct subgraph trivial query as a share of that ceiling', '', pct(ours.directN.rps / calibration.rps)],
     ['Stock `@apollo/gateway` executor (`GATEWAY_PASSTHROUGH=false`): throughput share of direct', `~${pct(STOCK_SHARE_SEEN)} seen before (STACK.md)`, pct(stockShare)],
     ['Stock executor: added latency at 1 connection, p50 / mean', '~0.6 ms seen before (STACK.md)', `${delta(addedStock.p50)} / ${delta(addedStock.mean)}`],

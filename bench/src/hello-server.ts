@@ -1,9 +1,11 @@
 /**
- * The calibration server: bare `node:http` answering a fixed small JSON body, in its own process
- * like the stack. Its throughput is the ceiling this machine and load generator allow, which the
- * edge figures are read against. Prints one JSON line ({@link HelloServerInfo}) once listening.
+ * The calibration servers: bare `node:http` (or, with `HELLO_FRAMEWORK=express`, one bare Express 5
+ * route doing `res.json`) answering a fixed small JSON body, in its own process like the stack.
+ * Their throughput is the ceiling this machine and load generator allow, which the edge figures
+ * are read against. Prints one JSON line ({@link HelloServerInfo}) once listening.
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
+import express from 'express';
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
@@ -13,10 +15,17 @@ export interface HelloServerInfo {
 }
 
 const BODY = Buffer.from('{"client_id":"calibration"}');
-const server = createServer((_req, res) => {
+const bare: RequestListener = (_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': BODY.length });
   res.end(BODY);
+};
+const app = express();
+app.disable('x-powered-by');
+app.set('etag', false);
+app.get('/', (_req, res) => {
+  res.json({ client_id: 'calibration' });
 });
+const server = createServer(process.env.HELLO_FRAMEWORK === 'express' ? app : bare);
 server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;

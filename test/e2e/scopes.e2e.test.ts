@@ -107,6 +107,17 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     if (tier !== 'business' && tier !== 'enterprise') expect(refusedCount).toBeGreaterThan(0);
   });
 
+  test('the OpenAPI document and the docs page are served without a key', async () => {
+    const spec = await call(stack.restUrl, 'GET', '/v1/openapi.json');
+    expect(spec.status).toBe(200);
+    expect(spec.body.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/v1/summary', '/api/access/enable', '/v1/templates/smart/extract']));
+    const docs = await fetch(`${stack.restUrl}/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await docs.text()).toContain('/v1/upload');
+  });
+
   test('gateway: no key, or a bad key, is HTTP 401 invalid_token before execution', async () => {
     const none = await gql(stack.gatewayUrl, '{ me { clientId } }');
     expect(none.status).toBe(401);

@@ -216,6 +216,31 @@ describe('access lifecycle', () => {
   });
 });
 
+describe('replicas', () => {
+  test('a revocation made on one access replica is seen by every replica at once (the event drops their caches)', async () => {
+    // A second replica on the same bus and store: requests are shared round-robin between the two.
+    const replica = createAccess({
+      store,
+      bus,
+      logger: createLogger({ level: 'silent', name: 'replica' }),
+      lifecycle,
+      keySecret: KEY_SECRET,
+      adminToken: ADMIN_TOKEN,
+      adminFailuresPerIpPerMinute: 10,
+      accessRequestsPerIpPerMinute: 10,
+      now: () => clock,
+    });
+    await replica.start();
+    const { api_key, client_id } = await enableGrowth();
+    // Warm both replicas' caches.
+    for (let i = 0; i < 4; i++) expect(await authorize(api_key)).toMatchObject({ ok: true });
+    await replica.service.revoke({ client_id, reason: 'compromised' }, ADMIN);
+    await eventually(async () => {
+      for (let i = 0; i < 4; i++) expect(await authorize(api_key)).toEqual({ ok: false, reason: 'revoked' });
+    });
+  });
+});
+
 describe('enable', () => {
   test('tier defaults: scopes and rate limit from the scope table', async () => {
     const starter = await access.service.enable({ email: 'a@b.co', company: 'A', tier: 'starter' }, ADMIN);
