@@ -19,6 +19,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { sendError } from './envelope.js';
 import { GatewayClient } from './gateway-client.js';
 import { checkJsonLimits } from './json-limits.js';
+import { proxyStream } from './stream-proxy.js';
 import { buildOpenApiDocument, renderDocsPage } from './openapi.js';
 import { expressPath, type RouteDef, type RouteInput } from './route.js';
 import { ROUTES } from './routes.js';
@@ -49,6 +50,9 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
   const signer = new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000);
   const gateway = new GatewayClient(deps.gatewayUrl ?? config.gateway.url, signer, config.bus.requestTimeoutMs);
   const usage = new UsageRecorder(bus, logger, lifecycle);
+  // A whole upload request: every file at its limit, plus room for the multipart framing.
+  const uploadLimit = config.ingest.maxFiles * config.ingest.maxFileBytes + 1024 * 1024;
+  const serviceBase = (name: 'ingest') => config.services[name].url.replace(/\/graphql$/, '/');
   const json = express.json({ limit: config.rest.jsonBodyLimitBytes, strict: true, type: () => true });
 
   const app = createBaseApp({ component: 'rest-adapter', logger, lifecycle, readiness: () => bus.ping() });
@@ -141,6 +145,12 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
         if (caller.principal.type !== 'client') throw new AppError('invalid_token', 'An API key is required.');
         const { client_id, company, tier, scopes, rate_limit_rpm } = caller.principal.client;
         res.status(route.status).json({ client_id, company, tier, scopes, rate_limit_rpm });
+        return;
+      }
+      if (action.kind === 'stream') {
+        const target = new URL(action.path, serviceBase(action.service));
+        target.search = new URLSearchParams(req.query as Record<string, string>).toString();
+        await proxyStream(req, res, target, caller, signer, uploadLimit);
         return;
       }
       if (action.kind !== 'graphql') throw new AppError('not_implemented', 'Not available in this version yet.');

@@ -28,7 +28,15 @@ export interface LaterAction {
   capability: string;
 }
 
-export type RouteAction = GraphqlAction | IdentityAction | LaterAction;
+/** A byte stream piped to the owning service's HTTP endpoint (uploads): bytes never go through GraphQL. */
+export interface StreamAction {
+  kind: 'stream';
+  service: 'ingest';
+  /** Path on the service, e.g. `/upload`; the query string is passed on. */
+  path: string;
+}
+
+export type RouteAction = GraphqlAction | IdentityAction | LaterAction | StreamAction;
 
 export interface RouteDef {
   operationId: string;

@@ -79,6 +79,55 @@ const WorkspaceSummary = z.object({
   documents: z.array(z.object({ doc_id: z.string(), filename: z.string(), status: z.string(), doc_type: z.string().nullable(), summary: z.string() })),
 });
 
+const UploadAnswer = z.object({
+  batch_id: z.string(),
+  documents: z.array(
+    z.object({
+      doc_id: z.string().nullable(),
+      filename: z.string(),
+      status: z.enum(['queued', 'duplicate', 'rejected']),
+      sha256: z.string().nullable(),
+      duplicate_of: z.string().optional(),
+      error: z.object({ code: z.string(), message: z.string() }).optional(),
+    }),
+  ),
+});
+
+const StatusAnswer = z.object({
+  queue: z.object({ queued: z.number().int(), processing: z.number().int(), ready: z.number().int(), failed: z.number().int() }),
+  documents: z.array(
+    z.object({
+      doc_id: z.string(),
+      filename: z.string(),
+      status: z.string(),
+      stage: z.string(),
+      progress: z.number(),
+      pages_done: z.number().int(),
+      pages_total: z.number().int().nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
+  next_cursor: z.string().nullable(),
+});
+
+const Word = z.object({ text: z.string(), bbox: z.array(z.number()).length(4), confidence: z.number() });
+const DocumentDetail = DocumentListItem.extend({
+  error: z.string().nullable(),
+  text: z.string(),
+  pages: z.array(
+    z.object({
+      page: z.number().int(),
+      text: z.string(),
+      source: z.enum(['text-layer', 'ocr']),
+      confidence: z.number(),
+      width: z.number(),
+      height: z.number(),
+      low_quality: z.boolean(),
+      words: z.array(Word).optional(),
+    }),
+  ),
+});
+
 const DOCUMENT_FIELDS = 'docId filename mimeType sizeBytes pageCount sha256 status docType tags language ocrConfidence createdAt archived';
 
 export const ROUTES: RouteDef[] = [
@@ -219,10 +268,13 @@ export const ROUTES: RouteDef[] = [
     auth: 'key',
     scope: 'upload',
     summary: 'Upload documents (multipart, one or more `files` parts)',
+    description:
+      'Answers 202 at once; processing continues in the background (GET /v1/status). Up to 20 files of 50 MB; types are sniffed from the bytes. With merge=false the active documents are archived first.',
     tags: ['documents'],
     query: z.object({ merge: z.enum(['true', 'false']).default('true') }),
     status: 202,
-    action: later('upload and processing'),
+    response: UploadAnswer,
+    action: { kind: 'stream', service: 'ingest', path: '/upload' },
   },
   {
     operationId: 'getProcessingStatus',
@@ -232,8 +284,14 @@ export const ROUTES: RouteDef[] = [
     scope: 'status',
     summary: 'Processing status of recent documents',
     tags: ['documents'],
+    query: z.object({ limit: Limit(1000, 100), cursor: Cursor, batch_id: z.string().max(64).optional(), docId: DocId.optional() }),
     status: 200,
-    action: later('processing status'),
+    response: StatusAnswer,
+    action: gql(
+      `query Status($batchId: ID, $docId: ID, $limit: Int, $cursor: String) { processingStatus(batchId: $batchId, docId: $docId, limit: $limit, cursor: $cursor) {
+        queue { queued processing ready failed } documents { docId filename status stage progress pagesDone pagesTotal error } nextCursor } }`,
+      ({ query }) => ({ batchId: query.batch_id, docId: query.docId, limit: query.limit, cursor: query.cursor }),
+    ),
   },
   {
     operationId: 'listDocuments',
@@ -257,13 +315,16 @@ export const ROUTES: RouteDef[] = [
     path: '/v1/documents/{id}',
     auth: 'key',
     scope: 'documents',
-    summary: 'One document with its text and pages',
+    summary: 'One document with its text and pages (words with boxes unless words=false)',
     tags: ['documents'],
     params: z.object({ id: DocId }),
-    query: z.object({ words: z.enum(['true', 'false']).default('true') }),
+    query: z.object({ words: z.enum(['true', 'false']).default('true').transform((v) => v === 'true') }),
     status: 200,
-    response: DocumentListItem,
-    action: gql(`query Document($id: ID!) { document(id: $id) { ${DOCUMENT_FIELDS} } }`, ({ params }) => ({ id: params.id })),
+    response: DocumentDetail,
+    action: gql(
+      `query Document($id: ID!, $words: Boolean!) { document(id: $id) { ${DOCUMENT_FIELDS} error text pages { page text source confidence width height lowQuality words @include(if: $words) { text bbox confidence } } } }`,
+      ({ params, query }) => ({ id: params.id, words: query.words }),
+    ),
   },
   {
     operationId: 'deleteDocument',
@@ -275,7 +336,8 @@ export const ROUTES: RouteDef[] = [
     tags: ['documents'],
     params: z.object({ id: DocId }),
     status: 200,
-    action: later('document deletion'),
+    response: z.object({ doc_id: z.string(), deleted: z.literal(true) }),
+    action: gql('mutation Delete($id: ID!) { deleteDocument(id: $id) { docId deleted } }', ({ params }) => ({ id: params.id })),
   },
   {
     operationId: 'restoreDocument',
@@ -287,7 +349,8 @@ export const ROUTES: RouteDef[] = [
     tags: ['documents'],
     params: z.object({ id: DocId }),
     status: 200,
-    action: later('document restore'),
+    response: DocumentListItem,
+    action: gql(`mutation Restore($id: ID!) { restoreDocument(id: $id) { ${DOCUMENT_FIELDS} } }`, ({ params }) => ({ id: params.id })),
   },
   {
     operationId: 'retryDocument',
@@ -299,7 +362,8 @@ export const ROUTES: RouteDef[] = [
     tags: ['documents'],
     params: z.object({ id: DocId }),
     status: 202,
-    action: later('document retry'),
+    response: DocumentListItem,
+    action: gql(`mutation Retry($id: ID!) { retryDocument(id: $id) { ${DOCUMENT_FIELDS} } }`, ({ params }) => ({ id: params.id })),
   },
 
   // ── Questions, summary, search ──

@@ -61,6 +61,12 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
       ocr_confidence: 0.97,
       created_at: new Date().toISOString(),
       archived: false,
+      batch_id: 'bat_seeded',
+      stage: 'ready',
+      pages_done: 3,
+      pages_total: 3,
+      error: null,
+      processing_ms: 12,
     };
     // `openStore` without a MongoDB URI is the embedded engine over `<dataDir>/ingest.sqlite`
     // (`openEmbeddedStore` itself is not exported by @perceptiq/platform).

@@ -19,6 +19,12 @@ export interface TestStack {
   serviceUrls: Record<ServiceName, string>;
   adminToken: string;
   dataDir: string;
+  /** Distributed only: SIGKILL one role's process (a crash), then start it again with the same settings. */
+  crash?(role: string): Promise<void>;
+  /** Distributed only: SIGKILL one role's process without starting it again. */
+  kill?(role: string): Promise<void>;
+  /** Distributed only: start a role's process again after `kill`. */
+  revive?(role: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,12 +36,19 @@ const SERVICE_JS = new URL('packages/stack/dist/service.js', ROOT);
  * embedded (in this process) or distributed (one process per role over a real nats-server,
  * started from the built `dist/`, as `npm test` builds it first).
  */
-export async function startTestStack(mode: StackMode, options: { restReplicas?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), `perceptiq-${mode}-`));
-  return mode === 'embedded' ? startEmbeddedStack(dataDir, options.env ?? {}) : startDistributedStack(dataDir, options.restReplicas ?? 1, options.env ?? {});
+export async function startTestStack(
+  mode: StackMode,
+  options: { restReplicas?: number; env?: Record<string, string>; dataDir?: string; keepData?: boolean } = {},
+): Promise<TestStack> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `perceptiq-${mode}-`));
+  const stack =
+    mode === 'embedded' ? await startEmbeddedStack(dataDir, options.env ?? {}) : await startDistributedStack(dataDir, options.restReplicas ?? 1, options.env ?? {});
+  if (!options.keepData) return stack;
+  // The caller starts another stack on the same data dir (a restart) and removes it itself.
+  return { ...stack, stop: () => stack.stopKeepingData() };
 }
 
-async function startEmbeddedStack(dataDir: string, env: Record<string, string>): Promise<TestStack> {
+async function startEmbeddedStack(dataDir: string, env: Record<string, string>): Promise<TestStack & { stopKeepingData(): Promise<void> }> {
   const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [`${n.toUpperCase()}_PORT`, '0']));
   const config = loadConfig({ PERCEPTIQ_DATA_DIR: dataDir, PORT: '0', GATEWAY_PORT: '0', LOG_LEVEL: 'silent', ...ports, ...env });
   const stack = await startEmbedded(config);
@@ -47,6 +60,7 @@ async function startEmbeddedStack(dataDir: string, env: Record<string, string>):
     serviceUrls: stack.serviceUrls,
     adminToken: stack.adminToken,
     dataDir,
+    stopKeepingData: () => stack.stop(),
     stop: async () => {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -54,7 +68,11 @@ async function startEmbeddedStack(dataDir: string, env: Record<string, string>):
   };
 }
 
-async function startDistributedStack(dataDir: string, restReplicas: number, env: Record<string, string>): Promise<TestStack> {
+async function startDistributedStack(
+  dataDir: string,
+  restReplicas: number,
+  env: Record<string, string>,
+): Promise<TestStack & { stopKeepingData(): Promise<void> }> {
   if (!existsSync(SERVICE_JS)) {
     throw new Error('packages/stack/dist/service.js is missing: run `npm run build` first (`npm test` builds before testing).');
   }
@@ -82,13 +100,28 @@ async function startDistributedStack(dataDir: string, restReplicas: number, env:
     ),
     ...env,
   };
+  const launches = new Map<string, { port: number; extra: Record<string, string> }>();
   const start = async (role: string, port: number, extra: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [SERVICE_JS.pathname, role], { env: { ...common, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
     children.push({ role, child });
+    launches.set(role, { port, extra });
     await waitReady(`http://127.0.0.1:${port}/readyz`, role, child);
     return `http://127.0.0.1:${port}`;
   };
-  const stop = async () => {
+  const kill = async (role: string) => {
+    const entry = [...children].reverse().find((c) => c.role === role && c.child.exitCode === null && c.child.signalCode === null);
+    if (!entry) throw new Error(`no running ${role} process`);
+    await new Promise<void>((resolve) => {
+      entry.child.once('exit', () => resolve());
+      entry.child.kill('SIGKILL');
+    });
+  };
+  const revive = async (role: string) => {
+    const launch = launches.get(role);
+    if (!launch) throw new Error(`${role} was never started`);
+    await start(role, launch.port, launch.extra);
+  };
+  const stopProcesses = async () => {
     await Promise.all(
       children.reverse().map(
         ({ child }) =>
@@ -104,6 +137,9 @@ async function startDistributedStack(dataDir: string, restReplicas: number, env:
       ),
     );
     await nats.stop();
+  };
+  const stop = async () => {
+    await stopProcesses();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -127,6 +163,13 @@ async function startDistributedStack(dataDir: string, restReplicas: number, env:
       serviceUrls,
       adminToken: common.PERCEPTIQ_ADMIN_TOKEN!,
       dataDir,
+      kill,
+      revive,
+      crash: async (role) => {
+        await kill(role);
+        await revive(role);
+      },
+      stopKeepingData: stopProcesses,
       stop,
     };
   } catch (err) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRequest } from './define.js';
+import { defineEvent, defineQueue, defineRequest } from './define.js';
 
 export const DocumentStatus = z.enum(['queued', 'extracting', 'ocr', 'indexing', 'ready', 'failed']);
 export type DocumentStatus = z.infer<typeof DocumentStatus>;
@@ -21,4 +21,57 @@ export const ListDocumentFacts = defineRequest(
   'ingest.documents.facts',
   z.object({ client_id: z.string(), include_archived: z.boolean().default(false) }),
   z.object({ documents: z.array(DocumentFacts) }),
+);
+
+/** The ingest pipeline's durable job: process one document from its stored bytes to pages. */
+export const ProcessDocument = defineQueue(
+  'ingest.process',
+  z.object({ doc_id: z.string(), client_id: z.string() }),
+);
+
+const DocumentEventBase = z.object({ doc_id: z.string(), client_id: z.string(), at: z.string() });
+
+/** A document reached `ready`: its pages can be fetched with `GetDocumentPages`. */
+export const DocumentProcessed = defineEvent(
+  'document.processed',
+  1,
+  DocumentEventBase.extend({
+    filename: z.string(),
+    mime_type: z.string(),
+    page_count: z.number().int(),
+    ocr_pages: z.number().int(),
+    ocr_confidence: z.number().nullable(),
+  }),
+);
+
+export const DocumentFailed = defineEvent('document.failed', 1, DocumentEventBase.extend({ error: z.string() }));
+export const DocumentArchived = defineEvent('document.archived', 1, DocumentEventBase.extend({ archived: z.boolean() }));
+/** Forget everything about the document (index, extractions, tags). */
+export const DocumentDeleted = defineEvent('document.deleted', 1, DocumentEventBase);
+
+export const PageWord = z.object({
+  text: z.string(),
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  confidence: z.number(),
+});
+
+/** A processed document's pages, for services that index or extract from them. */
+export const GetDocumentPages = defineRequest(
+  'ingest.documents.pages',
+  z.object({ client_id: z.string(), doc_id: z.string(), words: z.boolean().default(false) }),
+  z.object({
+    doc_id: z.string(),
+    filename: z.string(),
+    pages: z.array(
+      z.object({
+        page: z.number().int(),
+        text: z.string(),
+        source: z.enum(['text-layer', 'ocr']),
+        confidence: z.number(),
+        width: z.number(),
+        height: z.number(),
+        words: z.array(PageWord).optional(),
+      }),
+    ),
+  }),
 );

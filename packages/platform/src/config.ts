@@ -47,6 +47,14 @@ export const EnvSchema = z.object({
   JSON_BODY_LIMIT_BYTES: positiveInt(10 * 1024 * 1024),
   ACCESS_REQUESTS_PER_IP_PER_MINUTE: positiveInt(10),
   ADMIN_FAILURES_PER_IP_PER_MINUTE: positiveInt(10),
+  UPLOAD_MAX_FILE_BYTES: positiveInt(50 * 1024 * 1024),
+  UPLOAD_MAX_FILES: positiveInt(20),
+  DOCUMENT_MAX_PAGES: positiveInt(500),
+  IMAGE_MAX_PIXELS: positiveInt(100_000_000),
+  OCR_WORKERS: z.coerce.number().int().min(0).default(0),
+  OCR_DPI: positiveInt(300),
+  JOB_MAX_DELIVERIES: positiveInt(3),
+  JOB_ACK_WAIT_MS: positiveInt(60_000),
   ...serviceEnv,
 });
 
@@ -66,6 +74,17 @@ export interface Config {
   contextTtlSeconds: number;
   shutdownTimeoutMs: number;
   llm: { baseUrl?: string; model?: string; apiKey?: string };
+  ingest: {
+    maxFileBytes: number;
+    maxFiles: number;
+    maxPages: number;
+    maxImagePixels: number;
+    /** OCR workers; 0 = one per core. */
+    ocrWorkers: number;
+    ocrDpi: number;
+    jobMaxDeliveries: number;
+    jobAckWaitMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -126,5 +145,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     contextTtlSeconds: e.CONTEXT_TTL_SECONDS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     llm: { baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY },
+    ingest: {
+      maxFileBytes: e.UPLOAD_MAX_FILE_BYTES,
+      maxFiles: e.UPLOAD_MAX_FILES,
+      maxPages: e.DOCUMENT_MAX_PAGES,
+      maxImagePixels: e.IMAGE_MAX_PIXELS,
+      ocrWorkers: e.OCR_WORKERS,
+      ocrDpi: e.OCR_DPI,
+      jobMaxDeliveries: e.JOB_MAX_DELIVERIES,
+      jobAckWaitMs: e.JOB_ACK_WAIT_MS,
+    },
   };
 }

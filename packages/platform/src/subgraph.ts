@@ -62,7 +62,8 @@ export async function createSubgraphHandler(options: SubgraphOptions): Promise<{
     },
   });
   const router = express.Router();
-  router.use(express.json({ limit: '2mb' }));
+  // Room for the base64 uploads of small files (5 MB each) that ingest accepts through GraphQL.
+  router.use(express.json({ limit: '8mb' }));
   router.use((req, res, next) => {
     const ctx = options.signer.verify(req.headers[CONTEXT_HEADER], req.headers[CONTEXT_SIGNATURE_HEADER]);
     if (!ctx) return middleware(req, res, next);

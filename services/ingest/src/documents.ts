@@ -5,6 +5,7 @@ import { AppError, notFound, type Collection, type Store } from '@perceptiq/plat
 export interface DocumentRecord {
   _id: string;
   client_id: string;
+  batch_id: string;
   filename: string;
   mime_type: string;
   size_bytes: number;
@@ -17,6 +18,14 @@ export interface DocumentRecord {
   ocr_confidence: number | null;
   created_at: string;
   archived: boolean;
+  /** Pipeline position: queued → extracting → ocr → indexing → ready | failed (`status` mirrors it). */
+  stage: DocumentStatus;
+  pages_done: number;
+  /** Known once extraction has opened the document. */
+  pages_total: number | null;
+  /** Human-readable reason when failed. */
+  error: string | null;
+  processing_ms: number | null;
   [key: string]: unknown;
 }
 
@@ -54,10 +63,61 @@ export class DocumentRepository {
   async init(): Promise<void> {
     await this.docs.createIndex({ keys: { client_id: 1, created_at: -1 }, name: 'client_created' });
     await this.docs.createIndex({ keys: { client_id: 1, sha256: 1 }, name: 'client_sha256' });
+    await this.docs.createIndex({ keys: { sha256: 1 }, name: 'sha256' });
+    await this.docs.createIndex({ keys: { client_id: 1, batch_id: 1 }, name: 'client_batch' });
   }
 
   async insert(record: DocumentRecord): Promise<void> {
     await this.docs.insertOne(record);
+  }
+
+  /** The client's document with these bytes, if any (duplicates are answered, not processed twice). */
+  findBySha(clientId: string, sha256: string): Promise<DocumentRecord | null> {
+    return this.docs.findOne({ client_id: clientId, sha256 }, { sort: { created_at: 1 } });
+  }
+
+  /** Any client's document with these bytes: the blob is shared, so it is deleted only when none is left. */
+  async blobInUse(sha256: string): Promise<boolean> {
+    return (await this.docs.countDocuments({ sha256 })) > 0;
+  }
+
+  /** For the pipeline, which works by id alone (the job carries its client and the record is checked). */
+  findForJob(id: string, clientId: string): Promise<DocumentRecord | null> {
+    return this.docs.findOne({ _id: id, client_id: clientId });
+  }
+
+  async update(clientId: string, id: string, set: Partial<DocumentRecord>): Promise<void> {
+    await this.docs.updateOne({ _id: id, client_id: clientId }, { $set: set });
+  }
+
+  /** Archive the client's active documents (merge=false); returns their ids. */
+  async archiveActive(clientId: string): Promise<string[]> {
+    const active = await this.docs.find({ client_id: clientId, archived: false }, { projection: { _id: 1 } }).toArray();
+    if (active.length) await this.docs.updateMany({ client_id: clientId, archived: false }, { $set: { archived: true } });
+    return active.map((d) => d._id);
+  }
+
+  async remove(clientId: string, id: string): Promise<void> {
+    await this.docs.deleteOne({ _id: id, client_id: clientId });
+  }
+
+  /** Counts by status of the client's documents (for the status queue summary). */
+  async countByStatus(clientId: string): Promise<Record<string, number>> {
+    const docs = await this.docs.find({ client_id: clientId }, { projection: { status: 1 } }).toArray();
+    const counts: Record<string, number> = {};
+    for (const d of docs) counts[d.status] = (counts[d.status] ?? 0) + 1;
+    return counts;
+  }
+
+  /** Newest first, optionally one batch or one document. */
+  async statusPage(
+    clientId: string,
+    options: { limit: number; cursor?: string | null; batchId?: string | null; docId?: string | null },
+  ): Promise<DocumentPage> {
+    const extra: Record<string, unknown> = {};
+    if (options.batchId) extra.batch_id = options.batchId;
+    if (options.docId) extra._id = options.docId;
+    return this.list(clientId, { limit: options.limit, cursor: options.cursor, includeArchived: true }, extra);
   }
 
   async get(clientId: string, id: string): Promise<DocumentRecord> {
@@ -66,9 +126,13 @@ export class DocumentRepository {
     return doc;
   }
 
-  async list(clientId: string, options: { limit: number; cursor?: string | null; includeArchived: boolean }): Promise<DocumentPage> {
+  async list(
+    clientId: string,
+    options: { limit: number; cursor?: string | null; includeArchived: boolean },
+    extra: Record<string, unknown> = {},
+  ): Promise<DocumentPage> {
     const limit = Math.min(Math.max(options.limit, 1), 1000);
-    const filter: Record<string, unknown> = { client_id: clientId };
+    const filter: Record<string, unknown> = { ...extra, client_id: clientId };
     if (!options.includeArchived) filter.archived = false;
     if (options.cursor) {
       const c = decodeCursor(options.cursor);

@@ -1,52 +1,105 @@
-import { ListDocumentFacts } from '@perceptiq/contracts';
-import { loadTypeDefs, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
-import { DocumentRepository, type DocumentRecord } from './documents.js';
+import { availableParallelism } from 'node:os';
+import { GetDocumentPages, ListDocumentFacts, ProcessDocument } from '@perceptiq/contracts';
+import { ContextSigner, loadTypeDefs, type ServiceFactory } from '@perceptiq/platform';
+import { DocumentRepository } from './documents.js';
+import { sniffType } from './extract/index.js';
+import { IngestService } from './ingest-service.js';
+import { createTesseractEngine, type OcrEngine } from './ocr/index.js';
+import { PageRepository } from './pages.js';
+import { DocumentProcessor } from './processor.js';
+import { receiveBytes, type ReceiveOptions } from './receive-upload.js';
+import { createResolvers } from './resolvers.js';
+import { mountUploadRoute } from './upload-route.js';
 
 export { DocumentRepository, type DocumentRecord } from './documents.js';
+export { PageRepository } from './pages.js';
 
-const toGraphQL = (d: DocumentRecord) => ({
-  id: d._id,
-  docId: d._id,
-  filename: d.filename,
-  mimeType: d.mime_type,
-  sizeBytes: d.size_bytes,
-  pageCount: d.page_count,
-  sha256: d.sha256,
-  status: d.status,
-  docType: d.doc_type,
-  tags: d.tags,
-  language: d.language,
-  ocrConfidence: d.ocr_confidence,
-  createdAt: d.created_at,
-  archived: d.archived,
-});
-
-/** The ingest service: owner of documents (upload and OCR arrive with their own issue). */
+/** The ingest service: owner of documents, from upload through extraction and OCR to pages. */
 export const createIngestService: ServiceFactory = async (deps) => {
-  const documents = new DocumentRepository(deps.store);
+  const { config, store, bus, blobs, logger, lifecycle } = deps;
+  const docs = new DocumentRepository(store);
+  const pages = new PageRepository(store);
+  const queue = bus.workQueue(ProcessDocument);
+  const service = new IngestService({ docs, pages, blobs, bus, queue, logger });
+  const receive: ReceiveOptions = {
+    blobs,
+    maxFileBytes: config.ingest.maxFileBytes,
+    maxFiles: config.ingest.maxFiles,
+    sniff: sniffType,
+    discard: async (sha256) => {
+      if (!(await docs.blobInUse(sha256))) await blobs.delete(sha256);
+    },
+  };
+
+  let engine: Promise<OcrEngine> | undefined;
+  const ocr = () =>
+    (engine ??= createTesseractEngine({
+      workers: config.ingest.ocrWorkers || availableParallelism(),
+      limitInputPixels: config.ingest.maxImagePixels,
+      logger,
+    }).then((e: OcrEngine) => {
+      lifecycle.onStop('ocr engine', () => e.close());
+      return e;
+    }));
+  const processor = new DocumentProcessor({
+    docs,
+    pages,
+    blobs,
+    bus,
+    ocr,
+    limits: { maxPages: config.ingest.maxPages, maxPixels: config.ingest.maxImagePixels, dpi: config.ingest.ocrDpi },
+    logger,
+  });
+
   return {
     name: 'ingest',
     typeDefs: loadTypeDefs(import.meta.url),
-    resolvers: {
-      Query: {
-        documents: async (_: unknown, args: { limit: number; cursor?: string | null; includeArchived: boolean }, ctx: SubgraphContext) => {
-          const page = await documents.list(requireClient(ctx).client_id, args);
-          return { documents: page.documents.map(toGraphQL), nextCursor: page.nextCursor };
-        },
-        document: async (_: unknown, args: { id: string }, ctx: SubgraphContext) =>
-          toGraphQL(await documents.get(requireClient(ctx).client_id, args.id)),
-      },
-      Document: {
-        __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) =>
-          toGraphQL(await documents.get(requireClient(ctx).client_id, ref.id)),
-      },
-    },
+    resolvers: createResolvers({ docs, pages, service, receive: (filename, bytes) => receiveBytes(filename, bytes, receive) }),
     async start() {
-      await documents.init();
-      const sub = deps.bus.serve(ListDocumentFacts, async (req) => ({
-        documents: await documents.facts(req.client_id, req.include_archived),
-      }));
-      deps.lifecycle.onStop('ingest bus handlers', () => sub.stop());
+      await docs.init();
+      await pages.init();
+      const subs = [
+        bus.serve(ListDocumentFacts, async (req) => ({ documents: await docs.facts(req.client_id, req.include_archived) })),
+        bus.serve(GetDocumentPages, async (req) => {
+          const doc = await docs.get(req.client_id, req.doc_id);
+          const list = await pages.list(req.client_id, req.doc_id, req.words);
+          return {
+            doc_id: doc._id,
+            filename: doc.filename,
+            pages: list.map((p) => ({
+              page: p.page,
+              text: p.text,
+              source: p.source,
+              confidence: p.confidence,
+              width: p.width,
+              height: p.height,
+              ...(req.words ? { words: p.words } : {}),
+            })),
+          };
+        }),
+        queue.consume((job, ctx) => processor.process(job, ctx), {
+          // Pages inside a job are processed one at a time; OCR parallelism comes from the engine's workers.
+          concurrency: Math.max(1, config.ingest.ocrWorkers || availableParallelism()),
+          maxDeliveries: config.ingest.jobMaxDeliveries,
+          ackWaitMs: config.ingest.jobAckWaitMs,
+          onGiveUp: (job, error) => {
+            const { doc_id, client_id } = job as { doc_id: string; client_id: string };
+            logger.error({ docId: doc_id, err: error.message }, 'document processing given up');
+            return processor.fail({ _id: doc_id, client_id }, `Processing failed after ${config.ingest.jobMaxDeliveries} attempts. Retry it, or contact support with the document id.`);
+          },
+        }),
+      ];
+      lifecycle.onStop('ingest bus handlers', async () => {
+        await Promise.all(subs.map((s) => s.stop()));
+      });
+    },
+    routes(app) {
+      mountUploadRoute(app, {
+        signer: new ContextSigner(deps.secrets.contextSecret, config.contextTtlSeconds * 1000),
+        service,
+        receive,
+        logger,
+      });
     },
   };
 };

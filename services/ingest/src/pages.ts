@@ -1,0 +1,49 @@
+import type { Collection, Store } from '@perceptiq/platform';
+
+export type BBox = [number, number, number, number];
+
+/** One processed page, stored apart from its document so listings never load words. */
+export interface PageContent {
+  doc_id: string;
+  client_id: string;
+  page: number;
+  text: string;
+  source: 'text-layer' | 'ocr';
+  confidence: number;
+  width: number;
+  height: number;
+  low_quality: boolean;
+  words: Array<{ text: string; bbox: BBox; confidence: number }>;
+  lines: Array<{ text: string; bbox: BBox }>;
+}
+
+export type PageRecord = PageContent & { _id: string; [key: string]: unknown };
+
+const pageId = (docId: string, page: number) => `${docId}:${String(page).padStart(4, '0')}`;
+
+export class PageRepository {
+  private readonly pages: Collection<PageRecord>;
+
+  constructor(store: Store) {
+    this.pages = store.collection<PageRecord>('pages');
+  }
+
+  async init(): Promise<void> {
+    await this.pages.createIndex({ keys: { doc_id: 1 }, name: 'doc' });
+  }
+
+  /** Idempotent: a redelivered job rewrites the same page. */
+  async put(page: PageContent): Promise<void> {
+    await this.pages.updateOne({ _id: pageId(page.doc_id, page.page) }, { $set: page }, { upsert: true });
+  }
+
+  list(clientId: string, docId: string, words = true): Promise<PageRecord[]> {
+    return this.pages
+      .find({ doc_id: docId, client_id: clientId }, { sort: { page: 1 }, ...(words ? {} : { projection: { words: 0, lines: 0 } }) })
+      .toArray();
+  }
+
+  async removeDocument(clientId: string, docId: string): Promise<void> {
+    await this.pages.deleteMany({ doc_id: docId, client_id: clientId });
+  }
+}

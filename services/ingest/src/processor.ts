@@ -1,0 +1,129 @@
+import { DocumentFailed, DocumentProcessed, type DocumentStatus, type JobOf, type ProcessDocument } from '@perceptiq/contracts';
+import { counter, type BlobStore, type Bus, type JobContext, type Logger } from '@perceptiq/platform';
+import type { DocumentRecord, DocumentRepository } from './documents.js';
+import { extractDocument, sniffType } from './extract/index.js';
+import { ExtractionError, type ExtractLimits } from './extract/types.js';
+import { OcrInputError, type OcrEngine } from './ocr/index.js';
+import type { PageRepository } from './pages.js';
+
+type Job = JobOf<typeof ProcessDocument>;
+
+export interface ProcessorDeps {
+  docs: DocumentRepository;
+  pages: PageRepository;
+  blobs: BlobStore;
+  bus: Bus;
+  /** The OCR engine, started on first need (its workers are costly) and shared by every job. */
+  ocr(): Promise<OcrEngine>;
+  limits: ExtractLimits;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** A problem with the document itself: retrying cannot help, so it fails at once with this reason. */
+const isPermanent = (err: unknown): err is Error => err instanceof ExtractionError || err instanceof OcrInputError;
+
+const processed = () => counter('perceptiq_ingest_documents_total', 'Documents processed, by outcome', ['outcome']);
+const pagesProcessed = () => counter('perceptiq_ingest_pages_total', 'Pages processed, by source', ['source']);
+
+/**
+ * The pipeline for one document: its stored bytes → pages (text layer read directly, images and
+ * scans through OCR), one page at a time so memory stays flat, progress written per page. A
+ * crash leaves the job unacknowledged and another worker redoes it (pages are upserted, so a
+ * redo is harmless); a document problem fails the document with a readable reason.
+ */
+export class DocumentProcessor {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ProcessorDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async process(job: Job, ctx: JobContext): Promise<void> {
+    const { docs } = this.deps;
+    const doc = await docs.findForJob(job.doc_id, job.client_id);
+    if (!doc || doc.status === 'ready') return; // deleted meanwhile, or already done by an earlier delivery
+    const started = this.now();
+    await this.stage(doc, 'extracting', { error: null, pages_done: 0 });
+    try {
+      const bytes = await this.deps.blobs.read(doc.sha256);
+      const type = await sniffType(bytes, doc.filename);
+      if (!type) throw new ExtractionError('The file type is not supported.');
+      let pages = 0;
+      let ocrPages = 0;
+      let ocrConfidence = 0;
+      for await (const page of extractDocument(bytes, type, this.deps.limits)) {
+        if (page.source === 'image') {
+          if (doc.stage !== 'ocr') await this.stage(doc, 'ocr');
+          const engine = await this.deps.ocr();
+          const read = await engine.recognize(page.image);
+          ctx.working(); // an OCR page can take a while: keep the job ours
+          await this.deps.pages.put({
+            doc_id: doc._id,
+            client_id: doc.client_id,
+            page: page.page,
+            text: read.text,
+            source: 'ocr',
+            confidence: read.confidence,
+            width: read.width,
+            height: read.height,
+            low_quality: read.lowQuality,
+            words: read.words.map((w) => ({ text: w.text, bbox: w.bbox, confidence: w.confidence })),
+            lines: read.lines.map((l) => ({ text: l.text, bbox: l.bbox })),
+          });
+          ocrPages++;
+          ocrConfidence += read.confidence;
+          pagesProcessed().inc({ source: 'ocr' });
+        } else {
+          await this.deps.pages.put({
+            doc_id: doc._id,
+            client_id: doc.client_id,
+            page: page.page,
+            text: page.text,
+            source: 'text-layer',
+            confidence: page.confidence,
+            width: page.width,
+            height: page.height,
+            low_quality: false,
+            words: page.words,
+            lines: page.lines,
+          });
+          pagesProcessed().inc({ source: 'text-layer' });
+        }
+        pages = page.page;
+        await docs.update(doc.client_id, doc._id, { pages_done: pages });
+      }
+      const confidence = ocrPages ? Math.round((ocrConfidence / ocrPages) * 1000) / 1000 : null;
+      await this.stage(doc, 'indexing', { page_count: pages, pages_total: pages, pages_done: pages, ocr_confidence: confidence });
+      await this.stage(doc, 'ready', { processing_ms: this.now() - started });
+      processed().inc({ outcome: 'ready' });
+      await this.deps.bus.publish(DocumentProcessed, {
+        doc_id: doc._id,
+        client_id: doc.client_id,
+        filename: doc.filename,
+        mime_type: doc.mime_type,
+        page_count: pages,
+        ocr_pages: ocrPages,
+        ocr_confidence: confidence,
+        at: new Date(this.now()).toISOString(),
+      });
+    } catch (err) {
+      if (!isPermanent(err)) throw err; // redelivered later; given up after the last delivery (fail())
+      await this.fail(doc, err.message);
+    }
+  }
+
+  /** Mark a document failed with a reason a person can act on, and tell the other services. */
+  async fail(doc: Pick<DocumentRecord, '_id' | 'client_id'>, reason: string): Promise<void> {
+    await this.deps.docs.update(doc.client_id, doc._id, { status: 'failed', stage: 'failed', error: reason });
+    processed().inc({ outcome: 'failed' });
+    await this.deps.bus
+      .publish(DocumentFailed, { doc_id: doc._id, client_id: doc.client_id, error: reason, at: new Date(this.now()).toISOString() })
+      .catch((e: Error) => this.deps.logger.warn({ err: e.message }, 'could not publish document.failed'));
+  }
+
+  private async stage(doc: DocumentRecord, stage: DocumentStatus, extra: Partial<DocumentRecord> = {}): Promise<void> {
+    doc.stage = stage;
+    await this.deps.docs.update(doc.client_id, doc._id, { status: stage, stage, ...extra });
+  }
+}

@@ -1,0 +1,119 @@
+import type { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
+import { AppError, type BlobStore } from '@perceptiq/platform';
+import busboy from 'busboy';
+import type { DetectedType } from './extract/types.js';
+import type { ReceivedFile } from './ingest-service.js';
+
+/** Bytes enough for every signature file-type knows and to tell text from binary (sniff.ts reads 64 KiB of text). */
+const HEAD_BYTES = 64 * 1024;
+/** A zip (DOCX or not) is told apart by its directory at the end: those are sniffed whole, from the stored blob. */
+const isZip = (head: Buffer) => head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
+const FILE_FIELDS = new Set(['files', 'file', 'files[]']);
+
+export interface ReceiveOptions {
+  blobs: BlobStore;
+  maxFileBytes: number;
+  maxFiles: number;
+  sniff(head: Buffer, filename: string): Promise<DetectedType | null>;
+  /** Delete a stored blob unless a document uses it (the blob store is shared by content). */
+  discard(sha256: string): Promise<void>;
+}
+
+/**
+ * Stream a multipart upload into the blob store, one file at a time, never holding a whole file:
+ * each file is hashed while it is written, its first bytes kept for type sniffing. Files refused on
+ * arrival (empty, over the size limit, unsupported) come back with a `refusal` and leave no blob.
+ */
+export function receiveUpload(req: IncomingMessage, options: ReceiveOptions): Promise<ReceivedFile[]> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data/i.test(type)) {
+    return Promise.reject(new AppError('unsupported_media_type', 'Send the files as multipart/form-data, one `files` part each.'));
+  }
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: options.maxFiles, fileSize: options.maxFileBytes, fields: 50, parts: options.maxFiles + 50 } });
+    } catch {
+      reject(new AppError('invalid_request', 'The multipart body could not be read (missing boundary?).'));
+      return;
+    }
+    const pending: Array<Promise<ReceivedFile>> = [];
+    let tooMany = false;
+
+    parser.on('file', (field, stream, info) => {
+      if (!FILE_FIELDS.has(field)) {
+        stream.resume(); // not a file we were asked to take
+        return;
+      }
+      pending.push(storeOne(stream, info.filename || 'upload', options));
+    });
+    parser.on('filesLimit', () => {
+      tooMany = true;
+    });
+    parser.on('error', () => reject(new AppError('invalid_request', 'The multipart body is malformed.')));
+    parser.on('close', () => {
+      void Promise.all(pending).then(async (files) => {
+        if (tooMany) {
+          await Promise.all(files.filter((f) => !f.refusal).map((f) => options.discard(f.sha256)));
+          throw new AppError('invalid_request', `At most ${options.maxFiles} files can be uploaded in one request.`, { max_files: options.maxFiles });
+        }
+        if (files.length === 0) throw new AppError('invalid_request', 'No files were sent: add one or more `files` parts.');
+        return files;
+      }).then(resolve, reject);
+    });
+    req.on('aborted', () => reject(new AppError('invalid_request', 'The upload was interrupted.')));
+    req.pipe(parser);
+  });
+}
+
+async function storeOne(stream: NodeJS.ReadableStream, filename: string, options: ReceiveOptions): Promise<ReceivedFile> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let size = 0;
+  let truncated = false;
+  const tee = new PassThrough();
+  stream.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (kept < HEAD_BYTES) {
+      chunks.push(chunk.subarray(0, HEAD_BYTES - kept));
+      kept += Math.min(chunk.length, HEAD_BYTES - kept);
+    }
+  });
+  stream.on('limit', () => {
+    truncated = true;
+  });
+  stream.pipe(tee);
+  const { sha256 } = await options.blobs.put(tee);
+  return classify(filename, sha256, size, truncated, Buffer.concat(chunks), options);
+}
+
+/** The same checks for bytes that arrived whole (base64 through GraphQL). */
+export async function receiveBytes(filename: string, bytes: Buffer, options: ReceiveOptions): Promise<ReceivedFile> {
+  const truncated = bytes.length > options.maxFileBytes;
+  const { sha256 } = await options.blobs.put(truncated ? bytes.subarray(0, 0) : bytes);
+  return classify(filename, sha256, bytes.length, truncated, bytes.subarray(0, HEAD_BYTES), options);
+}
+
+async function classify(
+  filename: string,
+  sha256: string,
+  size: number,
+  truncated: boolean,
+  head: Buffer,
+  options: ReceiveOptions,
+): Promise<ReceivedFile> {
+  const name = filename.slice(0, 255) || 'upload';
+  const refuse = async (refusal: AppError): Promise<ReceivedFile> => {
+    await options.discard(sha256);
+    return { filename: name, sha256, size, type: null, refusal };
+  };
+  if (truncated) return refuse(new AppError('payload_too_large', `${name} is larger than ${Math.round(options.maxFileBytes / (1024 * 1024))} MB.`));
+  if (size === 0) return refuse(new AppError('invalid_request', `${name} is empty.`));
+  // Some formats are only recognised past the head (a zip's directory, a TIFF's IFDs written after
+  // the pixels): when the head is not enough, sniff the stored file whole.
+  const whole = () => options.blobs.read(sha256);
+  const type = isZip(head) ? await options.sniff(await whole(), name) : ((await options.sniff(head, name)) ?? (size > head.length ? await options.sniff(await whole(), name) : null));
+  if (!type) return refuse(new AppError('unsupported_media_type', `${name}: this file type is not supported.`));
+  return { filename: name, sha256, size, type };
+}

@@ -1,0 +1,147 @@
+import sharp from 'sharp';
+import { createTesseractEngine, OcrInputError, type OcrEngine, type OcrPage } from '../../src/ocr/index.js';
+import { cer, pngDeclaring, renderText } from './fixtures.js';
+
+const PARAGRAPH =
+  'Invoice 2024-0815 was issued on 3 March 2024 to Acme Corporation, 221 Baker Street, London. ' +
+  'It covers consulting services rendered in February: twelve days of on-site work at 950.00 EUR per day. ' +
+  'Payment is due within thirty days of receipt; late payments accrue interest at 1.5% per month.\n' +
+  'Questions about this invoice should be sent to billing@acme.example before the due date.';
+
+let engine: OcrEngine;
+const page = renderText(PARAGRAPH);
+
+beforeAll(async () => {
+  engine = await createTesseractEngine({ workers: 2 });
+});
+afterAll(async () => {
+  await engine?.close();
+});
+
+const timed = async (label: string, run: () => Promise<OcrPage>): Promise<OcrPage> => {
+  const t = performance.now();
+  const result = await run();
+  console.log(`${label}: ${Math.round(performance.now() - t)} ms, CER ${(cer(page.text, result.text) * 100).toFixed(2)}%, rotation ${result.rotation}, confidence ${result.confidence.toFixed(3)}`);
+  return result;
+};
+
+test('reads a known paragraph with CER of at most 2%', async () => {
+  const result = await timed('upright', () => engine.recognize(page.png));
+  expect(cer(page.text, result.text)).toBeLessThanOrEqual(0.02);
+  expect(result).toMatchObject({ source: 'ocr', rotation: 0, lowQuality: false, width: 2550, height: 3300 });
+  expect(result.confidence).toBeGreaterThan(0.8);
+  expect(result.lines.length).toBe(page.text.split('\n').filter(Boolean).length);
+
+  for (const w of result.words) {
+    const [x, y, width, height] = w.bbox;
+    for (const v of w.bbox) expect(v).toBeGreaterThanOrEqual(0);
+    expect(x + width).toBeLessThanOrEqual(1);
+    expect(y + height).toBeLessThanOrEqual(1);
+    expect(w.confidence).toBeGreaterThanOrEqual(0);
+    expect(w.confidence).toBeLessThanOrEqual(1);
+  }
+  const drawn = page.words.find((w) => w.text === 'Corporation,')!;
+  const read = result.words.find((w) => w.text === 'Corporation,')!;
+  expect(read).toBeDefined();
+  read.bbox.forEach((v, i) => expect(Math.abs(v - drawn.bbox[i]!)).toBeLessThan(0.01));
+});
+
+test.each([
+  [90, 270],
+  [180, 180],
+])('reads a page scanned turned %i° right side up', async (turned, correction) => {
+  const scan = await sharp(page.png).rotate(turned).png().toBuffer();
+  const result = await timed(`turned ${turned}`, () => engine.recognize(scan));
+  expect(result.rotation).toBe(correction);
+  expect(cer(page.text, result.text)).toBeLessThanOrEqual(0.02);
+  expect(result).toMatchObject({ width: 2550, height: 3300, lowQuality: false });
+});
+
+test('boxes of a page read turned 90° are those of the upright page', async () => {
+  const scan = await sharp(page.png).rotate(-90).png().toBuffer();
+  const result = await engine.recognize(scan);
+  expect(result).toMatchObject({ rotation: 90, width: 2550, height: 3300 });
+  const drawn = page.words.find((w) => w.text === 'Corporation,')!;
+  const read = result.words.find((w) => w.text === 'Corporation,')!;
+  read.bbox.forEach((v, i) => expect(Math.abs(v - drawn.bbox[i]!)).toBeLessThan(0.01));
+});
+
+test.each([90, 180])('reads a short line turned %i°, where OSD has too little text to judge', async (turned) => {
+  const line = renderText('Total due: 1,234.56 EUR', { width: 1200, height: 300, margin: 60 });
+  const scan = await sharp(line.png).rotate(turned).png().toBuffer();
+  const t = performance.now();
+  const result = await engine.recognize(scan);
+  console.log(`short line turned ${turned}: ${Math.round(performance.now() - t)} ms, "${result.text}", rotation ${result.rotation}`);
+  expect(result.rotation).toBe((360 - turned) % 360);
+  expect(cer(line.text, result.text)).toBeLessThanOrEqual(0.02);
+});
+
+test('small text is scaled up before it is read', async () => {
+  // 16 px text, as in a screenshot: under 4 pt at 300 DPI.
+  const small = renderText(PARAGRAPH, { width: 1000, height: 260, fontSize: 16, margin: 20 });
+  const t = performance.now();
+  const result = await engine.recognize(small.png);
+  console.log(`16 px text: ${Math.round(performance.now() - t)} ms, CER ${(cer(small.text, result.text) * 100).toFixed(2)}%`);
+  expect(cer(small.text, result.text)).toBeLessThanOrEqual(0.02);
+  expect(result).toMatchObject({ width: 1000, height: 260 });
+});
+
+test('reads a grayish, blurred 150 DPI JPEG scan of the paragraph with CER of at most 2%', async () => {
+  const at150 = renderText(PARAGRAPH, { width: 1275, height: 1650, fontSize: 25, margin: 100 });
+  const scan = await sharp(at150.png).blur(0.7).linear(0.75, 40).jpeg({ quality: 60 }).withMetadata({ density: 150 }).toBuffer();
+  const t = performance.now();
+  const result = await engine.recognize(scan);
+  console.log(`150 DPI JPEG scan: ${Math.round(performance.now() - t)} ms, CER ${(cer(at150.text, result.text) * 100).toFixed(2)}%, confidence ${result.confidence.toFixed(3)}`);
+  expect(cer(at150.text, result.text)).toBeLessThanOrEqual(0.02);
+  expect(result).toMatchObject({ width: 1275, height: 1650, lowQuality: false });
+});
+
+test('applies EXIF orientation', async () => {
+  // Pixels stored turned 90° counter-clockwise; orientation 6 tells viewers to turn them back.
+  const jpeg = await sharp(page.png).rotate(-90).jpeg({ quality: 90 }).withMetadata({ orientation: 6 }).toBuffer();
+  const result = await timed('EXIF', () => engine.recognize(jpeg));
+  expect(result).toMatchObject({ rotation: 0, width: 2550, height: 3300 });
+  expect(cer(page.text, result.text)).toBeLessThanOrEqual(0.02);
+});
+
+test('refuses an image declaring 30000×30000 pixels from its header', async () => {
+  const rss = process.memoryUsage().rss;
+  const attempt = engine.recognize(pngDeclaring(30000, 30000), { pageHint: 3 });
+  await expect(attempt).rejects.toThrow(OcrInputError);
+  await expect(attempt).rejects.toThrow('Page 3: The image is 30000×30000 pixels (900 megapixels); the limit is 100 megapixels.');
+  expect(process.memoryUsage().rss - rss).toBeLessThan(100e6);
+});
+
+test('a blank page reads as empty and low quality', async () => {
+  const white = renderText('');
+  // A scanned blank page is never pure white: add faint noise, as a scanner's.
+  const noisy = Buffer.alloc(1275 * 1650);
+  for (let i = 0; i < noisy.length; i++) noisy[i] = 245 + ((i * 7919) % 11);
+  const scan = await sharp(noisy, { raw: { width: 1275, height: 1650, channels: 1 } }).jpeg().toBuffer();
+  for (const image of [white.png, scan]) {
+    const result = await engine.recognize(image);
+    expect(result).toMatchObject({ text: '', words: [], lines: [], confidence: 0, lowQuality: true, rotation: 0 });
+  }
+});
+
+test('four pages through two workers all succeed', async () => {
+  const texts = [
+    'Delivery note 17 lists four pallets of printer paper for the Berlin office.',
+    'The meeting on Tuesday moved to room 4.12 on the fourth floor of building B.',
+    'Quarterly revenue grew by 8 percent while operating costs stayed flat.',
+    'Please return the signed contract by Friday, 14 June, at the latest.',
+  ].map((t) => renderText(t, { width: 1700, height: 600, margin: 100 }));
+  const t = performance.now();
+  const results = await Promise.all(texts.map((p, i) => engine.recognize(p.png, { pageHint: i + 1 })));
+  console.log(`4 pages, 2 workers: ${Math.round(performance.now() - t)} ms; CER ${results.map((r, i) => (cer(texts[i]!.text, r.text) * 100).toFixed(2) + '%').join(', ')}`);
+  results.forEach((r, i) => expect(cer(texts[i]!.text, r.text)).toBeLessThanOrEqual(0.02));
+});
+
+test('close lets pages in flight finish, then refuses work', async () => {
+  const other = await createTesseractEngine({ workers: 1 });
+  const line = renderText('Closing time', { width: 600, height: 150, margin: 30 });
+  const inFlight = other.recognize(line.png);
+  await other.close();
+  await expect(inFlight).resolves.toMatchObject({ text: 'Closing time' });
+  await expect(other.recognize(line.png)).rejects.toThrow('The OCR engine has been closed.');
+});
