@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --only <suite>[,<suite>…]] [--duration <s>] [--warmup <s>] [--quiet-wait <s>] [--keep-profiles <dir>] [--list]`
+ * `npm run bench [-- --only <suite>[,<suite>…]] [--duration <s>] [--warmup <s>] [--quiet-wait <s>] [--keep-profiles <dir>]
+ *   [--scan-pages <n>] [--scan-dpi <dpi>] [--list]`
  *
  * Runs the named suites in order, prints a summary, and rewrites each suite's section of
  * bench/RESULTS.md with the date, the machine and the command. Servers under test always run in
@@ -8,11 +9,12 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { edgeSuite } from './edge.js';
+import { ocrSuite } from './ocr.js';
 import { otherLoad, runInfo, writeSection } from './results.js';
 import { stopAllServers } from './server-process.js';
 import type { Suite } from './suite.js';
 
-const SUITES: Suite[] = [edgeSuite];
+const SUITES: Suite[] = [edgeSuite, ocrSuite];
 
 /** Other processes using more than this many cores make a machine "not quiet". */
 const QUIET_CORES = 0.15;
@@ -27,6 +29,8 @@ interface Args {
   /** Seconds to wait at most for other processes to leave the cores alone before each suite. */
   quietWaitSec: number;
   keepProfilesIn?: string;
+  scanPages?: number;
+  scanDpi?: number;
   list: boolean;
   help?: boolean;
 }
@@ -40,6 +44,11 @@ function parseArgs(argv: string[]): Args {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
       return v;
+    };
+    const integer = (min: number, max: number) => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} takes a whole number between ${min} and ${max}`);
+      return n;
     };
     const seconds = () => {
       const n = Number(value());
@@ -63,6 +72,12 @@ function parseArgs(argv: string[]): Args {
       case '--keep-profiles':
         args.keepProfilesIn = resolve(value());
         break;
+      case '--scan-pages':
+        args.scanPages = integer(1, 500);
+        break;
+      case '--scan-dpi':
+        args.scanDpi = integer(50, 600);
+        break;
       case '--list':
         args.list = true;
         break;
@@ -79,8 +94,11 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run bench [-- --only <suite>[,<suite>…]] [--duration <s>] [--warmup <s>] [--quiet-wait <s>] [--keep-profiles <dir>] [--list]
-suites: ${SUITES.map((s) => s.name).join(', ')}`;
+const USAGE = `usage: npm run bench [-- --only <suite>[,<suite>…]] [--duration <s>] [--warmup <s>] [--quiet-wait <s>] [--keep-profiles <dir>]
+                       [--scan-pages <n>] [--scan-dpi <dpi>] [--list]
+suites: ${SUITES.map((s) => s.name).join(', ')}
+--duration, --warmup, --keep-profiles: edge suite; --scan-pages (default 300), --scan-dpi (default 300, the ingest
+default, or 150 when that is projected to be faster and 300 would take over 10 minutes): the ocr suite's scanned PDF`;
 
 async function main(): Promise<number> {
   let args: Args;
@@ -130,6 +148,8 @@ async function main(): Promise<number> {
       durationSec: args.durationSec,
       warmupSec: args.warmupSec,
       ...(args.keepProfilesIn ? { keepProfilesIn: args.keepProfilesIn } : {}),
+      ...(args.scanPages !== undefined ? { scanPages: args.scanPages } : {}),
+      ...(args.scanDpi !== undefined ? { scanDpi: args.scanDpi } : {}),
       log: (message) => process.stdout.write(`   ${message}\n`),
     });
     const busyAfter = await otherLoad();

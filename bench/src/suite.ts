@@ -14,6 +14,10 @@ export interface SuiteContext {
   warmupSec: number;
   /** Where to keep raw `.cpuprofile` files (`--keep-profiles <dir>`), for Chrome DevTools; otherwise they are deleted. */
   keepProfilesIn?: string;
+  /** `ocr` suite: pages of the generated scanned PDF (`--scan-pages`, default 300). */
+  scanPages?: number;
+  /** `ocr` suite: DPI at which that PDF's pages are rendered (`--scan-dpi`; default: the ingest default, 300, unless too slow). */
+  scanDpi?: number;
   log(message: string): void;
 }
 

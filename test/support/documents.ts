@@ -67,3 +67,26 @@ export async function waitProcessed(restUrl: string, key: string, docId: string,
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** A scanned PDF: each page is only an image of text (no text layer), so every page goes through OCR. */
+export async function scannedPdf(pagePngs: Buffer[]): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  for (const png of pagePngs) {
+    const image = await pdf.embedPng(png);
+    const page = pdf.addPage([612, 792]);
+    page.drawImage(image, { x: 0, y: 0, width: 612, height: 792 });
+  }
+  return Buffer.from(await pdf.save());
+}
+
+/** Poll `GET /v1/status?docId=` until `ready(doc)` holds. */
+export async function waitStatus(restUrl: string, key: string, docId: string, ready: (doc: Record<string, any>) => boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${restUrl}/v1/status?docId=${docId}`, { headers: { authorization: `Bearer ${key}` } });
+    const doc = ((await res.json()) as { documents: Array<Record<string, any>> }).documents?.[0];
+    if (doc && ready(doc)) return doc;
+    if (Date.now() > deadline) throw new Error(`document ${docId} did not reach the expected state (last: ${JSON.stringify(doc)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -126,7 +126,7 @@ async function startDistributedStack(
       children.reverse().map(
         ({ child }) =>
           new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
+            if (child.exitCode !== null || child.signalCode !== null) return resolve(); // already gone (killed by a test)
             const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
             child.once('exit', () => {
               clearTimeout(timer);

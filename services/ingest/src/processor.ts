@@ -52,7 +52,9 @@ export class DocumentProcessor {
       let pages = 0;
       let ocrPages = 0;
       let ocrConfidence = 0;
-      for await (const page of extractDocument(bytes, type, this.deps.limits)) {
+      let total: number | null = null;
+      const limits: ExtractLimits = { ...this.deps.limits, onPageCount: (n) => void (total = n) };
+      for await (const page of extractDocument(bytes, type, limits)) {
         if (page.source === 'image') {
           if (doc.stage !== 'ocr') await this.stage(doc, 'ocr');
           const engine = await this.deps.ocr();
@@ -91,7 +93,7 @@ export class DocumentProcessor {
           pagesProcessed().inc({ source: 'text-layer' });
         }
         pages = page.page;
-        await docs.update(doc.client_id, doc._id, { pages_done: pages });
+        await docs.update(doc.client_id, doc._id, { pages_done: pages, pages_total: total });
       }
       const confidence = ocrPages ? Math.round((ocrConfidence / ocrPages) * 1000) / 1000 : null;
       await this.stage(doc, 'indexing', { page_count: pages, pages_total: pages, pages_done: pages, ocr_confidence: confidence });

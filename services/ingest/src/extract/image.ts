@@ -15,7 +15,10 @@ const corrupt = (e: unknown) =>
  * orientation applied, since the PNG no longer carries it) and flattened onto white, so transparent
  * backgrounds do not turn black. Sizes are checked from the header before anything is decoded.
  */
-export async function* extractImage(bytes: Uint8Array, limits: Pick<ExtractLimits, 'maxPages' | 'maxPixels'>): AsyncGenerator<ImagePage> {
+export async function* extractImage(
+  bytes: Uint8Array,
+  limits: Pick<ExtractLimits, 'maxPages' | 'maxPixels' | 'onPageCount'>,
+): AsyncGenerator<ImagePage> {
   if (bytes[0] === 0x42 && bytes[1] === 0x4d) {
     const { data, width, height } = decodeBmp(bytes, limits.maxPixels);
     const image = await sharp(data, { raw: { width, height, channels: 3 } }).png(PNG_OPTIONS).toBuffer();
@@ -32,6 +35,7 @@ export async function* extractImage(bytes: Uint8Array, limits: Pick<ExtractLimit
   }
   const pages = meta.format === 'tiff' ? (meta.pages ?? 1) : 1;
   checkPageCount(pages, limits.maxPages);
+  limits.onPageCount?.(pages);
   for (let page = 0; page < pages; page++) {
     let image: { data: Buffer; info: OutputInfo };
     try {

@@ -78,7 +78,7 @@ async function readPage(doc: PDFDocumentProxy, pageNumber: number, dpi: number, 
  */
 export async function* extractPdf(
   bytes: Uint8Array,
-  { maxPages, maxPixels, dpi = DEFAULT_EXTRACT_LIMITS.dpi }: ExtractLimits,
+  { maxPages, maxPixels, dpi = DEFAULT_EXTRACT_LIMITS.dpi, onPageCount }: ExtractLimits,
 ): AsyncGenerator<ExtractedPage> {
   // A copy: pdfjs transfers (detaches) the buffer it is given, which would empty the caller's Buffer,
   // and with it any other Buffer sharing Node's pool.
@@ -93,6 +93,7 @@ export async function* extractPdf(
   }
   try {
     checkPageCount(doc.numPages, maxPages);
+    onPageCount?.(doc.numPages);
     for (let n = 1; n <= doc.numPages; n++) {
       let page: ExtractedPage;
       try {

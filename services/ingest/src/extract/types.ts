@@ -59,10 +59,12 @@ export interface ExtractLimits {
   maxPixels: number;
   /** Resolution at which PDF pages without a text layer are rendered for OCR. */
   dpi?: number;
+  /** Told the page count as soon as it is known (PDFs, multi-page images), before any page: for progress. */
+  onPageCount?: (pages: number) => void;
 }
 
 /** Defaults matching API.md: 500 pages a document, 100 megapixels an image, scans rendered at 300 DPI. */
-export const DEFAULT_EXTRACT_LIMITS: Required<ExtractLimits> = { maxPages: 500, maxPixels: 100_000_000, dpi: 300 };
+export const DEFAULT_EXTRACT_LIMITS: Required<Omit<ExtractLimits, 'onPageCount'>> = { maxPages: 500, maxPixels: 100_000_000, dpi: 300 };
 
 /** A document that cannot be extracted; `message` is shown to the user as the document's `error`. */
 export class ExtractionError extends Error {
