@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import sharp from 'sharp';
+import { encryptedPdf, makeBmp } from '../../services/ingest/test/extract/fixtures.js';
 import { cer, pngDeclaring, renderText } from '../../services/ingest/test/ocr/fixtures.js';
 import { call, enableClient, type EnabledClient } from '../support/api.js';
 import { elfExecutable, textPdf, tinyDocx, upload, waitProcessed } from '../support/documents.js';
@@ -51,6 +52,12 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
       ['scan.gif', rgb.clone().gif().toBuffer(), 1, /Renewal/],
       ['scan.tiff', sharp(tiffPages, { join: { animated: true } }).tiff().toBuffer().catch(() => sharp(tiffPages[0]).tiff().toBuffer()), 0, /First page/],
     ];
+    // BMP: sharp writes none, so the rendered page's pixels go into a hand-made 24-bit BMP.
+    const small = renderText('Bitmap scan of the fee schedule', { width: 1275, height: 400, fontSize: 40, margin: 60 });
+    const raw = await sharp(small.png).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const rgb24: [number, number, number][] = [];
+    for (let i = 0; i < raw.data.length; i += 3) rgb24.push([raw.data[i]!, raw.data[i + 1]!, raw.data[i + 2]!]);
+    files.push(['scan.bmp', makeBmp(raw.info.width, raw.info.height, rgb24, 24), 1, /fee schedule/]);
     const ids: string[] = [];
     for (const [name, bytes] of files) ids.push(await uploadOne(name, await bytes));
     for (const [i, id] of ids.entries()) {
@@ -150,6 +157,7 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     const failures: Array<[string, Buffer, RegExp]> = [
       ['truncated.pdf', pdf.subarray(0, Math.floor(pdf.length / 2)), /truncated|corrupt|damaged/i],
       ['giant.png', pngDeclaring(30_000, 30_000), /megapixel|pixels/i],
+      ['locked.pdf', encryptedPdf(), /encrypted/i],
     ];
     for (const [name, bytes, reason] of failures) {
       const id = await uploadOne(name, bytes);
@@ -169,6 +177,27 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     expect((await get(a.api_key, `/v1/documents/${keep}`)).body).toMatchObject({ status: 'ready', text: `keep me ${mode}` });
     expect((await get(a.api_key, '/v1/me')).status).toBe(200);
   }, 120_000);
+
+  test('GraphQL takes small files by value, under the same scopes', async () => {
+    const query = 'mutation Up($files: [FileUpload!]!) { uploadDocuments(files: $files) { batchId documents { docId status } } }';
+    const variables = { files: [{ filename: 'inline.txt', contentBase64: Buffer.from(`inline ${mode}`).toString('base64') }] };
+    const res = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${a.api_key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data: { uploadDocuments: { documents: Array<{ docId: string; status: string }> } } };
+    expect(body.data.uploadDocuments.documents[0]!.status).toBe('queued');
+    const id = body.data.uploadDocuments.documents[0]!.docId;
+    expect((await waitProcessed(stack.restUrl, a.api_key, id)).status).toBe('ready');
+    const starter = await enableClient(stack, { tier: 'starter', rate_limit_rpm: 1000 });
+    const refused = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${starter.api_key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    expect(refused.status).toBe(403);
+  });
 
   test('status reports the queue and each document, and delete removes a document everywhere', async () => {
     const id = await uploadOne('short.txt', Buffer.from(`delete me ${mode}`));
