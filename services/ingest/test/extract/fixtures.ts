@@ -1,4 +1,4 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { pngDeclaring } from '../ocr/fixtures.js';
 import JSZip from 'jszip';
 import { degrees, PDFDocument, StandardFonts, type PDFFont } from 'pdf-lib';
 import sharp from 'sharp';
@@ -101,28 +101,8 @@ export function encryptedPdf(): Buffer {
   return Buffer.from(out, 'latin1');
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A valid PNG header declaring width × height, followed by a token amount of pixel data. */
-export function hugePngHeader(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(Buffer.alloc(width + 1))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+/** A valid PNG header declaring width × height (shared with the OCR tests' fixture). */
+export const hugePngHeader = pngDeclaring;
 
 /**
  * A BMP with a BITMAPINFOHEADER. `pixels` are RGB triples, top row first. 24 and 32 bits store
