@@ -41,6 +41,11 @@ const TEXT_PDF_PAGES = 200;
 const TEXT_PDF_LINES = 40;
 const TEXT_PDF_RUNS = 3;
 
+/** Other processes using more than this many cores during a timed pass make it disturbed (run.ts uses the same). */
+const QUIET_CORES = 0.15;
+const PASS_ATTEMPTS = 3;
+const QUIET_WAIT_MS = 120_000;
+
 const NATIVE_INSTALL = 'apt-get update && apt-get install -y tesseract-ocr';
 const NATIVE_ENV = { OMP_THREAD_LIMIT: '1' };
 /** In the gold text of UNLV pages, a character outside the UNLV set. */
@@ -231,6 +236,8 @@ interface Pass {
   wallMs: number;
   cpu: PassCpu | undefined;
   reads: Map<string, Read>;
+  /** Runs of this pass made (the least disturbed one is kept). */
+  attempts: number;
 }
 
 interface EngineRun {
@@ -399,14 +406,38 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, lane));
 }
 
-async function timedPass(set: SetName, samples: Sample[], n: number, read: (s: Sample) => Promise<Read>): Promise<Pass> {
-  const reads = new Map<string, Read>();
+/** Cores other processes used over `ms` while this process idles. */
+async function idleOther(ms: number): Promise<number> {
   const meter = new PassMeter();
-  const started = performance.now();
-  await pool(samples, n, async (s) => {
-    reads.set(s.id, await read(s));
-  });
-  return { set, wallMs: performance.now() - started, cpu: meter.stop(), reads };
+  await new Promise((r) => setTimeout(r, ms));
+  return meter.stop()?.other ?? 0;
+}
+
+/**
+ * One timed pass over a set, on a quiet machine if possible: waits (up to QUIET_WAIT_MS) for other
+ * processes to leave the cores alone, runs the pass, and runs it again (up to PASS_ATTEMPTS in
+ * all) when other processes took more than QUIET_CORES during it; keeps the least disturbed run.
+ */
+async function timedPass(set: SetName, samples: Sample[], n: number, read: (s: Sample) => Promise<Read>, log: (m: string) => void): Promise<Pass> {
+  let best: Pass | undefined;
+  for (let attempt = 1; attempt <= PASS_ATTEMPTS; attempt++) {
+    const deadline = performance.now() + QUIET_WAIT_MS;
+    let before = await idleOther(2000);
+    while (before > QUIET_CORES && performance.now() < deadline) before = await idleOther(2000);
+    const reads = new Map<string, Read>();
+    const meter = new PassMeter();
+    const started = performance.now();
+    await pool(samples, n, async (s) => {
+      reads.set(s.id, await read(s));
+    });
+    const pass: Pass = { set, wallMs: performance.now() - started, cpu: meter.stop(), reads, attempts: attempt };
+    const other = pass.cpu?.other ?? 0;
+    if (!best || other < (best.cpu?.other ?? 0)) best = pass;
+    best.attempts = attempt;
+    if (other <= QUIET_CORES) break;
+    log(`   other processes used ${fmt(other, 2)} cores during this pass (${fmt(pass.wallMs / 1000, 1)} s)${attempt < PASS_ATTEMPTS ? ': measuring it again' : ''}`);
+  }
+  return best!;
 }
 
 /** The zones of a UNLV page as PNG crops at the page's density, written to `dir` for native tesseract too. */
@@ -715,11 +746,11 @@ async function runOcr(ctx: SuiteContext): Promise<SuiteReport> {
       for (const set of SETS) {
         const list = bySet(set.name);
         ctx.log(`${set.name}: ours, ${list.length} images, ${workers} in flight`);
-        const o = await timedPass(set.name, list, workers, (s) => readOurs(engine, s.bytes));
+        const o = await timedPass(set.name, list, workers, (s) => readOurs(engine, s.bytes), ctx.log);
         ours.passes.set(set.name, o);
         ctx.log(`   ${fmt(list.length / (o.wallMs / 1000), 2)} images/s (${fmt(o.wallMs / 1000, 1)} s)`);
         ctx.log(`${set.name}: native tesseract, ${workers} processes`);
-        const n = await timedPass(set.name, list, workers, (s) => readNative(s.path));
+        const n = await timedPass(set.name, list, workers, (s) => readNative(s.path), ctx.log);
         nativeRun.passes.set(set.name, n);
         ctx.log(`   ${fmt(list.length / (n.wallMs / 1000), 2)} images/s (${fmt(n.wallMs / 1000, 1)} s)`);
       }
@@ -756,7 +787,7 @@ async function runOcr(ctx: SuiteContext): Promise<SuiteReport> {
       try {
         await readOurs(engine2, (samples.find((s) => s.set === 'pages') ?? samples[0]!).bytes);
         for (const set of SETS) {
-          const p = await timedPass(set.name, bySet(set.name), workers, (s) => readOurs(engine2, s.bytes));
+          const p = await timedPass(set.name, bySet(set.name), workers, (s) => readOurs(engine2, s.bytes), ctx.log);
           debian.passes.set(set.name, p);
           ctx.log(`   ${set.name}: ${fmt(p.reads.size / (p.wallMs / 1000), 2)} images/s`);
         }
@@ -1210,10 +1241,13 @@ function notes(input: ReportInput, ours: EngineRun, nat: EngineRun, debian: Engi
   );
   const others = present(ours, nat, debian).flatMap((run) => [...run.passes.values()].map((p) => ({ run, p, other: p.cpu?.other ?? 0 })));
   const worst = others.reduce((a, b) => (b.other > a.other ? b : a), others[0]!);
+  const repeated = others.filter((o) => o.p.attempts > 1);
   out.push(
-    `- Other processes (neither the bench nor its tesseract processes) used at most ${fmt(worst.other, 2)} cores on average over one pass ` +
+    `- Each timed pass waits (up to ${QUIET_WAIT_MS / 1000} s) for other processes to use under ${QUIET_CORES} cores, and is run again (up to ${PASS_ATTEMPTS} runs) when they took more during it; the least disturbed run is kept. ` +
+      (repeated.length ? `Passes run more than once: ${repeated.map((o) => `${ENGINE_LABEL[o.run.engine]}/${o.p.set} ×${o.p.attempts}`).join(', ')}. ` : 'No pass had to be run again. ') +
+      `In the kept runs, other processes (neither the bench nor its tesseract processes) used at most ${fmt(worst.other, 2)} cores on average over a pass ` +
       `(${ENGINE_LABEL[worst.run.engine]}, ${worst.p.set})` +
-      (worst.other > 0.15
+      (worst.other > QUIET_CORES
         ? ` — **something else competed for the ${input.workers} cores: absolute figures, and ratios between passes, are less reliable**. Per pass: ` +
           others.map((o) => `${ENGINE_LABEL[o.run.engine]}/${o.p.set} ${fmt(o.other, 2)}`).join(', ') +
           '.'
