@@ -38,8 +38,9 @@ RUN npm run build \
 
 # ---- runtime ----------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
-# No apt packages: OCR (tesseract.js + @tesseract.js-data/*), sharp's libvips and the canvas used
-# to render PDFs all ship as npm packages built for glibc, which the build stage already fetched.
+# No apt packages: OCR (tesseract.js, the English model bundled in services/ingest/tessdata,
+# @tesseract.js-data/osd), sharp's libvips and the canvas used to render PDFs all ship in the
+# repository or as npm packages built for glibc, which the build stage already fetched.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PERCEPTIQ_DATA_DIR=/app/data

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os, { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type sharpModule from 'sharp';
@@ -204,11 +204,11 @@ function bagOfWords(gold: string, read: string, wildcard?: string): Bag {
 
 // ── Reading ──
 
-type EngineName = 'ours' | 'native' | 'debian';
+type EngineName = 'ours' | 'native' | 'bestInt';
 const ENGINE_LABEL: Record<EngineName, string> = {
   ours: 'ours',
   native: 'native',
-  debian: "ours on Debian's traineddata",
+  bestInt: 'ours on the best_int model',
 };
 
 /** Time inside the tesseract.js workers for one image, from the scheduler (see installJobProbe). */
@@ -676,8 +676,24 @@ async function runScanChild(file: string, pagesInPdf: number, pdfBytes: number, 
 
 interface NativeInfo {
   version: string;
-  tessdata: string;
   engPackage: string;
+}
+
+/** The data set of the @tesseract.js-data packages the reference row reads with. */
+const NPM_DATA_SET = '4.0.0_best_int';
+
+/**
+ * A directory holding @tesseract.js-data's `eng` and `osd` models (links into node_modules): the
+ * engine's `dataDir` takes one directory for every language.
+ */
+function bestIntModels(scratch: string): string {
+  const dir = join(scratch, NPM_DATA_SET);
+  mkdirSync(dir, { recursive: true });
+  for (const lang of ['eng', 'osd']) {
+    const file = `${lang}.traineddata.gz`;
+    symlinkSync(join(dirname(ingestRequire.resolve(`@tesseract.js-data/${lang}/package.json`)), NPM_DATA_SET, file), join(dir, file));
+  }
+  return dir;
 }
 
 /** Debian's tesseract, with English: the baseline. Fails, naming the install command, without it. */
@@ -695,7 +711,6 @@ function checkNative(): NativeInfo {
   const dpkg = spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'tesseract-ocr-eng'], { encoding: 'utf8' });
   return {
     version: `${version.stdout}${version.stderr}`.split('\n')[0]!.trim(),
-    tessdata: /"([^"]+)"/.exec(listing)?.[1]?.replace(/\/$/, '') ?? '/usr/share/tesseract-ocr/5/tessdata',
     engPackage: dpkg.status === 0 && dpkg.stdout ? `tesseract-ocr-eng ${dpkg.stdout.trim()}` : 'tesseract-ocr-eng (version unknown)',
   };
 }
@@ -776,29 +791,30 @@ async function runOcr(ctx: SuiteContext): Promise<SuiteReport> {
       preprocessMs.set(s.id, performance.now() - started);
     }
 
-    // ── Reference: our engine on Debian's (fast) traineddata, the model native uses ──
-    let debian: EngineRun | undefined;
-    let debianError: string | undefined;
+    // ── Reference: our engine on @tesseract.js-data's best_int model, the one it used to bundle ──
+    let bestInt: EngineRun | undefined;
+    let bestIntError: string | undefined;
     try {
-      ctx.log(`reference: our engine on Debian's traineddata (${native.tessdata})`);
+      const modelDir = bestIntModels(scratch);
+      ctx.log(`reference: our engine on @tesseract.js-data's ${NPM_DATA_SET} models (${modelDir})`);
       t = performance.now();
-      const engine2 = await createTesseractEngine({ workers, dataDir: native.tessdata });
-      debian = { engine: 'debian', passes: new Map(), zones: new Map(), startMs: performance.now() - t };
+      const engine2 = await createTesseractEngine({ workers, dataDir: modelDir });
+      bestInt = { engine: 'bestInt', passes: new Map(), zones: new Map(), startMs: performance.now() - t };
       try {
         await readOurs(engine2, (samples.find((s) => s.set === 'pages') ?? samples[0]!).bytes);
         for (const set of SETS) {
           const p = await timedPass(set.name, bySet(set.name), workers, (s) => readOurs(engine2, s.bytes), ctx.log);
-          debian.passes.set(set.name, p);
+          bestInt.passes.set(set.name, p);
           ctx.log(`   ${set.name}: ${fmt(p.reads.size / (p.wallMs / 1000), 2)} images/s`);
         }
-        debian.zones = await readZones((c) => readOurs(engine2, c.bytes));
+        bestInt.zones = await readZones((c) => readOurs(engine2, c.bytes));
       } finally {
         await engine2.close();
       }
     } catch (e) {
-      debianError = (e as Error).message;
-      debian = undefined;
-      ctx.log(`   skipped: ${debianError}`);
+      bestIntError = (e as Error).message;
+      bestInt = undefined;
+      ctx.log(`   skipped: ${bestIntError}`);
     }
 
     // ── Text-layer PDF extraction ──
@@ -840,8 +856,8 @@ async function runOcr(ctx: SuiteContext): Promise<SuiteReport> {
     ctx.log(`scanned PDF: ${scanPages} pages at ${dpi} DPI (${fmtMb(scanBytes.length)}), child process with ${workers} OCR workers; projected ${fmtMin(projection(dpi === SCAN_LOW_DPI ? at150 : at300))}`);
     const scan = await runScanChild(scanFile, scanPages, scanBytes.length, dpi, workers, ctx.log);
 
-    const engines = [ours, nativeRun, ...(debian ? [debian] : [])];
-    return report({ samples, workers, native, engines, preprocessMs, text, scan, scanCalibrations, dpiWhy, debianError, scanJpegBytes: scanJpeg.length, leptonica: leptonica.counts });
+    const engines = [ours, nativeRun, ...(bestInt ? [bestInt] : [])];
+    return report({ samples, workers, native, engines, preprocessMs, text, scan, scanCalibrations, dpiWhy, bestIntError, scanJpegBytes: scanJpeg.length, leptonica: leptonica.counts });
   } finally {
     leptonica.stop();
     rmSync(scratch, { recursive: true, force: true });
@@ -860,7 +876,7 @@ interface ReportInput {
   scan: ScanRun;
   scanCalibrations: ScanCalibration[];
   dpiWhy: string;
-  debianError: string | undefined;
+  bestIntError: string | undefined;
   scanJpegBytes: number;
   /** Leptonica's stderr lines during the runs in this process, by message. */
   leptonica: Map<string, number>;
@@ -915,7 +931,7 @@ function report(input: ReportInput): SuiteReport {
   const { samples, workers, native, engines, preprocessMs, text, scan, scanCalibrations, dpiWhy } = input;
   const ours = engines.find((e) => e.engine === 'ours')!;
   const nat = engines.find((e) => e.engine === 'native')!;
-  const debian = engines.find((e) => e.engine === 'debian');
+  const bestInt = engines.find((e) => e.engine === 'bestInt');
   const fig = (run: EngineRun, set: SetName) => figures(run, set, samples);
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'SHORT');
   const totalOf = (run: EngineRun) => {
@@ -1035,7 +1051,7 @@ function report(input: ReportInput): SuiteReport {
   const imageRows = samples.map((s) => {
     const o = ours.passes.get(s.set)!.reads.get(s.id)!;
     const n = nat.passes.get(s.set)!.reads.get(s.id)!;
-    const d = debian?.passes.get(s.set)?.reads.get(s.id);
+    const d = bestInt?.passes.get(s.set)?.reads.get(s.id);
     return [
       `${s.id}${s.zones ? ` (${s.zones.length} zones)` : ''}`,
       s.set,
@@ -1045,10 +1061,10 @@ function report(input: ReportInput): SuiteReport {
       String(o.rotation ?? ''),
       o.confidence === undefined ? '' : fmt(o.confidence, 2),
       ms(n.ms),
-      ...(debian ? [d ? ms(d.ms) : ''] : []),
+      ...(bestInt ? [d ? ms(d.ms) : ''] : []),
       pctCer(cer(imageScore(ours, s))),
       pctCer(cer(imageScore(nat, s))),
-      ...(debian ? [pctCer(cer(imageScore(debian, s)))] : []),
+      ...(bestInt ? [pctCer(cer(imageScore(bestInt, s)))] : []),
     ];
   });
 
@@ -1103,7 +1119,7 @@ function report(input: ReportInput): SuiteReport {
 
   const markdown = [
     `The ingest service's OCR engine (\`createTesseractEngine({ workers: ${workers} })\` = \`os.availableParallelism()\`, tesseract.js 7, ` +
-      '`@tesseract.js-data/eng` `4.0.0_best_int`, LSTM, page segmentation AUTO) against Debian\'s native tesseract ' +
+      'its bundled English model (tessdata_fast, `services/ingest/tessdata`), LSTM, page segmentation AUTO) against Debian\'s native tesseract ' +
       `(${native.version}, ${native.engPackage}, \`tesseract <image> stdout -l eng\`, default page segmentation, \`OMP_THREAD_LIMIT=1\`, ` +
       `${workers} processes in parallel, one process per image) on the same images, in the same run. Data read in place from ` +
       '`../shared/bench-data`: the 2 page and 24 line images of `ocr/` and the 42 receipt images of `receipts/`.',
@@ -1119,9 +1135,9 @@ function report(input: ReportInput): SuiteReport {
     `- The UNLV magazine page (\`unlv-8071_093.3B\`) is scored as its README asks: its ground truth covers only the listed zones, so each zone is ` +
       `cropped (at the page's 300 DPI) and read by both engines, and its CER is summed over the zones; \`${UNLV_WILDCARD}\` in its gold (characters outside the UNLV set) ` +
       'matches any one character or none, and is not counted. Throughput uses the whole page; the word match for it compares the whole-page read with all zones\' words (words holding `~` dropped).',
-    '- *Ours on Debian\'s traineddata* is a reference only (no verdict): the same engine with `dataDir` = ' +
-      `\`${native.tessdata}\`, i.e. the model native tesseract uses (Debian packages tessdata_fast), to separate the model from the pipeline.` +
-      (input.debianError ? ` It could not run: ${input.debianError}` : ''),
+    `- *Ours on the best_int model* is a reference only (no verdict): the same engine reading with \`@tesseract.js-data/eng\` and \`osd\` \`${NPM_DATA_SET}\` ` +
+      '(the models tesseract.js offers on npm, derived from the larger "best" networks), to show what bundling tessdata_fast buys.' +
+      (input.bestIntError ? ` It could not run: ${input.bestIntError}` : ''),
     ...(errors.length ? [`- **Reads that failed** (counted as empty text): ${errors.join('; ')}`] : ['- Every read succeeded (no engine error, every native exit code 0).']),
     '',
     '### Targets',
@@ -1189,10 +1205,10 @@ function report(input: ReportInput): SuiteReport {
         'Rotation',
         'Confidence',
         'Native',
-        ...(debian ? ["Ours, Debian's model"] : []),
+        ...(bestInt ? ['Ours, best_int model'] : []),
         'CER ours',
         'CER native',
-        ...(debian ? ["CER ours, Debian's model"] : []),
+        ...(bestInt ? ['CER ours, best_int model'] : []),
       ],
       imageRows,
       2,
@@ -1200,7 +1216,7 @@ function report(input: ReportInput): SuiteReport {
     '',
     '### Notes',
     '',
-    ...notes(input, ours, nat, debian, fig),
+    ...notes(input, ours, nat, bestInt, fig),
   ].join('\n');
 
   return { title: "OCR: throughput and CER vs native tesseract, text-PDF extraction, peak RSS on a scanned PDF", markdown, summary };
@@ -1209,7 +1225,7 @@ function report(input: ReportInput): SuiteReport {
 /** Short observations computed from this run's figures. */
 const present = (...runs: (EngineRun | undefined)[]): EngineRun[] => runs.filter((r): r is EngineRun => r !== undefined);
 
-function notes(input: ReportInput, ours: EngineRun, nat: EngineRun, debian: EngineRun | undefined, fig: (run: EngineRun, set: SetName) => SetFigures): string[] {
+function notes(input: ReportInput, ours: EngineRun, nat: EngineRun, bestInt: EngineRun | undefined, fig: (run: EngineRun, set: SetName) => SetFigures): string[] {
   const out: string[] = [];
   const { samples, scan } = input;
   const oursReads = SETS.flatMap((set) => [...ours.passes.get(set.name)!.reads.values()]);
@@ -1222,14 +1238,14 @@ function notes(input: ReportInput, ours: EngineRun, nat: EngineRun, debian: Engi
     `- Of our engine's image time (all sets, ${fmt(all / 1000, 1)} s summed over images), ${pct(rec / all)} is tesseract recognition jobs, ${pct(osd / all)} OSD jobs and ` +
       `${pct((all - rec - osd) / all)} outside tesseract. ${multi.length} of ${oursReads.length} images were recognized more than once; they take ${pct(multiMs / all)} of the time.`,
   );
-  if (debian) {
+  if (bestInt) {
     const d = SETS.map((set) => {
       const o = fig(ours, set.name);
-      const b = fig(debian, set.name);
+      const b = fig(bestInt, set.name);
       const n = fig(nat, set.name);
       return `${set.name} ${fmt(b.perSec / n.perSec, 2)}× native's throughput (ours with its own model ${fmt(o.perSec / n.perSec, 2)}×), CER ${pctCer(cer(b.total))}`;
     });
-    out.push(`- With Debian's traineddata (the model native reads with), our engine reaches: ${d.join('; ')}. Same engine, same pipeline (preprocessing, re-reads, worker transfer), other model: the difference between the two rows of ours is the model (\`4.0.0_best_int\` is derived from the larger "best" networks; Debian ships tessdata_fast), the rest of the gap to native is the pipeline.`);
+    out.push(`- On the best_int model, our engine reaches: ${d.join('; ')}. Same engine, same pipeline (preprocessing, re-reads, worker transfer), other model: the difference between the two rows of ours is the model.`);
   }
   const stack = (set: SetName, run: EngineRun) => {
     const list = samples.filter((s) => s.set === set);
@@ -1239,7 +1255,7 @@ function notes(input: ReportInput, ours: EngineRun, nat: EngineRun, debian: Engi
     `- STACK.md measured on a clean invoice page: tesseract.js ${SEEN.oursOneWorker} s/page with one warm worker, ${SEEN.oursTwoWorkers} s/page with two; native ${SEEN.native} s/page with \`OMP_THREAD_LIMIT=1\`. ` +
       `Here, per image with ${input.workers} in flight: ours ${fmt(stack('pages', ours), 2)} s per \`ocr\` page, ${fmt(stack('receipts', ours), 2)} s per receipt; native ${fmt(stack('pages', nat), 2)} and ${fmt(stack('receipts', nat), 2)} s.`,
   );
-  const others = present(ours, nat, debian).flatMap((run) => [...run.passes.values()].map((p) => ({ run, p, other: p.cpu?.other ?? 0 })));
+  const others = present(ours, nat, bestInt).flatMap((run) => [...run.passes.values()].map((p) => ({ run, p, other: p.cpu?.other ?? 0 })));
   const worst = others.reduce((a, b) => (b.other > a.other ? b : a), others[0]!);
   const repeated = others.filter((o) => o.p.attempts > 1);
   out.push(

@@ -53,6 +53,7 @@ export const EnvSchema = z.object({
   IMAGE_MAX_PIXELS: positiveInt(100_000_000),
   OCR_WORKERS: z.coerce.number().int().min(0).default(0),
   OCR_DPI: positiveInt(300),
+  OCR_TESSDATA_DIR: z.string().default(''),
   JOB_MAX_DELIVERIES: positiveInt(3),
   JOB_ACK_WAIT_MS: positiveInt(60_000),
   ...serviceEnv,
@@ -82,6 +83,8 @@ export interface Config {
     /** OCR workers; 0 = one per core. */
     ocrWorkers: number;
     ocrDpi: number;
+    /** Directory of `<lang>.traineddata` for every OCR language and `osd`; '' = the bundled models. */
+    ocrTessdataDir: string;
     jobMaxDeliveries: number;
     jobAckWaitMs: number;
   };
@@ -152,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxImagePixels: e.IMAGE_MAX_PIXELS,
       ocrWorkers: e.OCR_WORKERS,
       ocrDpi: e.OCR_DPI,
+      ocrTessdataDir: e.OCR_TESSDATA_DIR,
       jobMaxDeliveries: e.JOB_MAX_DELIVERIES,
       jobAckWaitMs: e.JOB_ACK_WAIT_MS,
     },

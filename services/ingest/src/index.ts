@@ -36,6 +36,7 @@ export const createIngestService: ServiceFactory = async (deps) => {
     (engine ??= createTesseractEngine({
       workers: config.ingest.ocrWorkers || availableParallelism(),
       limitInputPixels: config.ingest.maxImagePixels,
+      dataDir: config.ingest.ocrTessdataDir || undefined,
       logger,
     }).then((e: OcrEngine) => {
       lifecycle.onStop('ocr engine', () => e.close());

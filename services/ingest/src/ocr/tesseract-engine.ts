@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Tesseract from 'tesseract.js';
 import type { Logger } from '@perceptiq/platform';
 import { readUpright, type OrientationGuess, type Reading } from './orientation.js';
@@ -19,18 +20,32 @@ export const LOW_QUALITY_BELOW = 0.6;
  */
 const OSD_SHORT_SIDE_PX = 1300;
 /**
- * Which data set of the @tesseract.js-data packages to load: the LSTM-only integer models
- * (smaller and faster to load than `4.0.0`, which adds the legacy engine that recognition does not use).
+ * The ingest package's own models: English from tessdata_fast (see tessdata/README.md). Measured
+ * on bench-data against `@tesseract.js-data/eng`'s best_int model: 2.3× faster on pages and lines,
+ * with the same CER (bench/RESULTS.md).
+ */
+const BUNDLED_TESSDATA = fileURLToPath(new URL('../../tessdata', import.meta.url));
+/**
+ * For languages not bundled, which data set of the @tesseract.js-data packages to load: the
+ * LSTM-only integer models (smaller and faster to load than `4.0.0`, which adds the legacy engine
+ * that recognition does not use). `osd` comes from there too.
  */
 const NPM_DATA_SET = '4.0.0_best_int';
 /**
- * Lines thinner than this (in pixels, ascender to descender: 8 pt at 300 DPI) are read again
- * scaled up to TEXT_LINE_PX (12 pt at 300 DPI): tesseract's accuracy drops fast below 10 pt at
- * 300 DPI. Measured on the page as read, because neither the image size nor a 72 DPI header
- * says how large its text is.
+ * Pages whose smaller lines (the first quartile, so a few large headings do not hide small body
+ * text) are thinner than this, in pixels from ascender to descender, are read again scaled up to
+ * TEXT_LINE_PX (12 pt at 300 DPI). Measured: tesseract loses most of a line at 8-11 px, reads
+ * 12-14 px lines right, and gains little from 20-32 px (receipts: CER 39.4% → 39.1% for twice the
+ * time), so only really small text pays for a second read. Measured on the page as read, because
+ * neither the image size nor a 72 DPI header says how large its text is.
  */
-const MIN_LINE_PX = 32;
+const MIN_LINE_PX = 16;
 const TEXT_LINE_PX = 46;
+/**
+ * An image this small (a screenshot, a crop) where no line at all was found may hold text too
+ * small to find: it is read again scaled up. A page scanned at 150 DPI or more is larger.
+ */
+const SMALL_IMAGE_PIXELS = 2_000_000;
 /** Box fractions are rounded to this many decimals: a third of a pixel on a 300 DPI page. */
 const BOX_DECIMALS = 4;
 /** Languages written top to bottom on upright pages: there, vertical lines say nothing about how a page is turned. */
@@ -46,8 +61,9 @@ export interface TesseractEngineOptions {
   langs?: string[];
   /**
    * One directory holding `<lang>.traineddata` (or `.traineddata.gz`) for every language and for
-   * `osd`, e.g. Debian's `/usr/share/tesseract-ocr/5/tessdata`. Default: the installed
-   * `@tesseract.js-data/<lang>` packages. Nothing is ever downloaded.
+   * `osd`, e.g. Debian's `/usr/share/tesseract-ocr/5/tessdata`. Default: the bundled `tessdata/`
+   * for English, the installed `@tesseract.js-data/<lang>` packages otherwise. Nothing is ever
+   * downloaded.
    */
   dataDir?: string;
   /** Images with more pixels are refused from their header. Default 100 megapixels. */
@@ -66,7 +82,7 @@ interface PageReading extends Reading {
   text: string;
   words: OcrWord[];
   lines: OcrLine[];
-  /** Median thickness of the lines in pixels of the image read; 0 without lines. */
+  /** First-quartile thickness of the lines in pixels of the image read; 0 without lines. */
   lineHeight: number;
 }
 
@@ -81,6 +97,7 @@ function locateTessdata(langs: string[], dataDir: string | undefined): Tessdata 
   const found = langs.map((lang) => {
     if (!/^[a-z][a-z0-9_]*$/i.test(lang)) throw new Error(`"${lang}" is not a tesseract language code.`);
     let dir = dataDir;
+    if (dir === undefined && existsSync(path.join(BUNDLED_TESSDATA, `${lang}.traineddata.gz`))) dir = BUNDLED_TESSDATA;
     if (dir === undefined) {
       try {
         dir = path.join(path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`)), NPM_DATA_SET);
@@ -185,7 +202,7 @@ function toReading(blocks: Tesseract.Block[], width: number, height: number, rot
     text: paragraphs.join('\n\n'),
     words,
     lines,
-    lineHeight: thicknesses[Math.floor(thicknesses.length / 2)] ?? 0,
+    lineHeight: thicknesses[Math.floor(thicknesses.length / 4)] ?? 0,
   };
   // tesseract reads a page turned by 90° on its own, as vertical lines: the text comes out right
   // but the boxes are those of a sideways page. Text running down the image means the page was
@@ -259,8 +276,12 @@ class TesseractEngine implements OcrEngine {
     if (!page.blank) {
       let image = page.image;
       let asGiven = await this.readAt(image, 0);
-      if (asGiven.lineHeight > 0 && asGiven.lineHeight < MIN_LINE_PX) {
-        const grow = boundedScale(image.width, image.height, TEXT_LINE_PX / asGiven.lineHeight, this.options.maxOcrPixels ?? DEFAULT_MAX_OCR_PIXELS);
+      const smallText = asGiven.lineHeight > 0 && asGiven.lineHeight < MIN_LINE_PX;
+      const nothingFound = asGiven.lineHeight === 0 && image.width * image.height <= SMALL_IMAGE_PIXELS;
+      if (smallText || nothingFound) {
+        // With nothing found, the scale is only bounded by boundedScale's limits.
+        const wanted = smallText ? TEXT_LINE_PX / asGiven.lineHeight : Infinity;
+        const grow = boundedScale(image.width, image.height, wanted, this.options.maxOcrPixels ?? DEFAULT_MAX_OCR_PIXELS);
         if (grow > 1) {
           const larger = await scaleGray(image, grow);
           const again = await this.readAt(larger, 0);
