@@ -31,17 +31,29 @@ export const createIngestService: ServiceFactory = async (deps) => {
     },
   };
 
+  // Started by the first page that needs OCR (most documents never do). Closed on stop even when it
+  // is still starting then, so no worker thread outlives the service; a failed start is retried
+  // by the next page instead of being remembered.
   let engine: Promise<OcrEngine> | undefined;
-  const ocr = () =>
-    (engine ??= createTesseractEngine({
+  let stopped = false;
+  const ocr = (): Promise<OcrEngine> => {
+    if (stopped) return Promise.reject(new Error('The ingest service is stopping.'));
+    engine ??= createTesseractEngine({
       workers: config.ingest.ocrWorkers || availableParallelism(),
       limitInputPixels: config.ingest.maxImagePixels,
       dataDir: config.ingest.ocrTessdataDir || undefined,
       logger,
-    }).then((e: OcrEngine) => {
-      lifecycle.onStop('ocr engine', () => e.close());
-      return e;
-    }));
+    }).catch((err: unknown) => {
+      engine = undefined;
+      throw err;
+    });
+    return engine;
+  };
+  lifecycle.onStop('ocr engine', async () => {
+    stopped = true;
+    const started = await engine?.catch(() => undefined);
+    await started?.close();
+  });
   const processor = new DocumentProcessor({
     docs,
     pages,
