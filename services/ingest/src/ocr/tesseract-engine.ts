@@ -7,6 +7,8 @@ import Tesseract from 'tesseract.js';
 import type { Logger } from '@perceptiq/platform';
 import { readUpright, type OrientationGuess, type Reading } from './orientation.js';
 import { boundedScale, DEFAULT_MAX_OCR_PIXELS, preprocess, rotateGray, scaleGray, toPgm, TARGET_DPI, type GrayImage } from './preprocess.js';
+import { characterHeight } from './text-size.js';
+import { parseTsv, type LayoutParagraph, type PixelBox } from './tsv-layout.js';
 import type { NormalizedBox, OcrEngine, OcrLine, OcrPage, OcrWord, RecognizeOptions, Rotation } from './types.js';
 
 /**
@@ -46,6 +48,19 @@ const TEXT_LINE_PX = 46;
  * small to find: it is read again scaled up. A page scanned at 150 DPI or more is larger.
  */
 const SMALL_IMAGE_PIXELS = 2_000_000;
+/**
+ * Pages whose characters (see characterHeight: mostly the x-height) are taller than
+ * CHARACTERS_ABOVE_PX are scaled down until they are CHARACTER_PX tall before the first read.
+ * tesseract spends much of a large page's time on layout and binarisation, which grow with the
+ * pixels, while its recognizer normalizes every line to a fixed height anyway. Measured on
+ * bench-data (bench/RESULTS.md), against reading at full size: the 300 DPI magazine page (22 px)
+ * reads at 0.64 in ~25% less time with CER 2.31% instead of 2.66%; the line images (46-67 px)
+ * 0.91% instead of 1.07%; receipts about the same (39.4% vs 39.3%). Fine print on a page of
+ * 12 pt body text (24 px text, 6 pt at 300 DPI) still reads at under 1% CER; at half scale the
+ * magazine page loses words.
+ */
+const CHARACTERS_ABOVE_PX = 18;
+const CHARACTER_PX = 14;
 /** Box fractions are rounded to this many decimals: a third of a pixel on a 300 DPI page. */
 const BOX_DECIMALS = 4;
 /** Languages written top to bottom on upright pages: there, vertical lines say nothing about how a page is turned. */
@@ -158,8 +173,8 @@ const RECOGNITION_PARAMS: Partial<Tesseract.WorkerParams> = {
 const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
 const round = (v: number): number => Number(clamp01(v).toFixed(BOX_DECIMALS));
 
-function toReading(blocks: Tesseract.Block[], width: number, height: number, rotation: Rotation, verticalMeansSideways: boolean): PageReading {
-  const box = (b: Tesseract.Bbox): NormalizedBox => [round(b.x0 / width), round(b.y0 / height), round((b.x1 - b.x0) / width), round((b.y1 - b.y0) / height)];
+function toReading(layout: LayoutParagraph[], width: number, height: number, rotation: Rotation, verticalMeansSideways: boolean): PageReading {
+  const box = (b: PixelBox): NormalizedBox => [round(b.x0 / width), round(b.y0 / height), round((b.x1 - b.x0) / width), round((b.y1 - b.y0) / height)];
   const words: OcrWord[] = [];
   const lines: OcrLine[] = [];
   const thicknesses: number[] = [];
@@ -167,26 +182,24 @@ function toReading(blocks: Tesseract.Block[], width: number, height: number, rot
   // Sum of first-to-last-word vectors of the lines: the direction the text runs in this image.
   let flowX = 0;
   let flowY = 0;
-  for (const block of blocks) {
-    for (const paragraph of block.paragraphs) {
-      const paragraphLines: string[] = [];
-      for (const line of paragraph.lines) {
-        const kept = line.words.filter((w) => w.text.trim() !== '');
-        const first = kept[0];
-        const last = kept[kept.length - 1];
-        if (!first || !last) continue;
-        // Word boxes, not character boxes: tesseract leaves those empty on vertical lines.
-        flowX += last.bbox.x0 + last.bbox.x1 - first.bbox.x0 - first.bbox.x1;
-        flowY += last.bbox.y0 + last.bbox.y1 - first.bbox.y0 - first.bbox.y1;
-        const lineWords = kept.map((w): OcrWord => ({ text: w.text.trim(), bbox: box(w.bbox), confidence: clamp01(w.confidence / 100) }));
-        const text = lineWords.map((w) => w.text).join(' ');
-        lines.push({ text, bbox: box(line.bbox), confidence: clamp01(line.confidence / 100), words: lineWords });
-        thicknesses.push(Math.min(line.bbox.x1 - line.bbox.x0, line.bbox.y1 - line.bbox.y0));
-        words.push(...lineWords);
-        paragraphLines.push(text);
-      }
-      if (paragraphLines.length > 0) paragraphs.push(paragraphLines.join('\n'));
+  for (const paragraph of layout) {
+    const paragraphLines: string[] = [];
+    for (const line of paragraph) {
+      const kept = line.words.filter((w) => w.text.trim() !== '');
+      const first = kept[0];
+      const last = kept[kept.length - 1];
+      if (!first || !last) continue;
+      // Word boxes, not character boxes: tesseract leaves those empty on vertical lines.
+      flowX += last.bbox.x0 + last.bbox.x1 - first.bbox.x0 - first.bbox.x1;
+      flowY += last.bbox.y0 + last.bbox.y1 - first.bbox.y0 - first.bbox.y1;
+      const lineWords = kept.map((w): OcrWord => ({ text: w.text.trim(), bbox: box(w.bbox), confidence: clamp01(w.confidence / 100) }));
+      const text = lineWords.map((w) => w.text).join(' ');
+      lines.push({ text, bbox: box(line.bbox), confidence: clamp01(line.confidence / 100), words: lineWords });
+      thicknesses.push(Math.min(line.bbox.x1 - line.bbox.x0, line.bbox.y1 - line.bbox.y0));
+      words.push(...lineWords);
+      paragraphLines.push(text);
     }
+    if (paragraphLines.length > 0) paragraphs.push(paragraphLines.join('\n'));
   }
   // Weighted by length so a page is not judged by its stray one-character specks.
   let chars = 0;
@@ -275,6 +288,8 @@ class TesseractEngine implements OcrEngine {
     let reading = toReading([], page.image.width, page.image.height, 0, false);
     if (!page.blank) {
       let image = page.image;
+      const characters = characterHeight(image);
+      if (characters > CHARACTERS_ABOVE_PX) image = await scaleGray(image, CHARACTER_PX / characters);
       let asGiven = await this.readAt(image, 0);
       const smallText = asGiven.lineHeight > 0 && asGiven.lineHeight < MIN_LINE_PX;
       const nothingFound = asGiven.lineHeight === 0 && image.width * image.height <= SMALL_IMAGE_PIXELS;
@@ -312,8 +327,8 @@ class TesseractEngine implements OcrEngine {
 
   private async readAt(image: GrayImage, rotation: Rotation): Promise<PageReading> {
     const turned = rotation === 0 ? image : await rotateGray(image, rotation);
-    const { data } = await this.job(this.recognizers.addJob('recognize', toPgm(turned), {}, { text: false, blocks: true }));
-    return toReading(data.blocks ?? [], turned.width, turned.height, rotation, this.verticalMeansSideways);
+    const { data } = await this.job(this.recognizers.addJob('recognize', toPgm(turned), {}, { text: false, tsv: true }));
+    return toReading(parseTsv(data.tsv ?? ''), turned.width, turned.height, rotation, this.verticalMeansSideways);
   }
 
   private async detect(image: GrayImage): Promise<OrientationGuess | null> {

@@ -95,6 +95,29 @@ test.each([
   for (const w of result.words) expect(w.bbox[0] + w.bbox[2]).toBeLessThanOrEqual(1);
 });
 
+test('a page of large print is read scaled down, and its fine print still reads right', async () => {
+  // 50 px body text (12 pt at 300 DPI) is read scaled down; the 24 px fine print (6 pt) below it must survive that.
+  const body = renderText(PARAGRAPH, { fontSize: 50, height: 2400 });
+  const fine = renderText('Fees may be adjusted once a year by no more than 3.5% with sixty days notice; disputes are settled in Geneva.', { fontSize: 24, height: 900 });
+  const scan = await sharp({ create: { width: 2550, height: 3300, channels: 3, background: '#ffffff' } })
+    .composite([
+      { input: body.png, top: 0, left: 0 },
+      { input: fine.png, top: 2400, left: 0 },
+    ])
+    .png()
+    .toBuffer();
+  const result = await engine.recognize(scan);
+  const split = result.text.indexOf('Fees');
+  expect(split).toBeGreaterThan(0);
+  expect(cer(body.text, result.text.slice(0, split))).toBeLessThanOrEqual(0.02);
+  expect(cer(fine.text, result.text.slice(split))).toBeLessThanOrEqual(0.02);
+  expect(result).toMatchObject({ width: 2550, height: 3300 });
+  // Boxes are fractions of the page as given, whatever size it was read at.
+  const drawn = body.words.find((w) => w.text === 'Corporation,')!;
+  const read = result.words.find((w) => w.text === 'Corporation,')!;
+  drawn.bbox.forEach((v, i) => expect(Math.abs(read.bbox[i]! - v * (i % 2 ? 2400 / 3300 : 1))).toBeLessThan(0.01));
+});
+
 test('reads a grayish, blurred 150 DPI JPEG scan of the paragraph with CER of at most 2%', async () => {
   const at150 = renderText(PARAGRAPH, { width: 1275, height: 1650, fontSize: 25, margin: 100 });
   const scan = await sharp(at150.png).blur(0.7).linear(0.75, 40).jpeg({ quality: 60 }).withMetadata({ density: 150 }).toBuffer();
