@@ -109,19 +109,16 @@ class Marks {
 function markHeights(ink: Uint8Array, width: number, height: number): number[] {
   const labels = new Int32Array(width * height);
   const marks = new Marks();
+  // Offsets of the visited neighbours; the first column and row skip those outside the mask.
+  const neighbours = [-1, -width - 1, -width, -width + 1];
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       if (!ink[i]) continue;
       let label = 0;
-      const join = (j: number) => {
-        const l = labels[j]!;
+      for (let k = 0; k < 4; k++) {
+        if ((x === 0 && k < 2) || (y === 0 && k > 0) || (x === width - 1 && k === 3)) continue;
+        const l = labels[i + neighbours[k]!]!;
         if (l) label = label ? marks.union(label, l) : marks.find(l);
-      };
-      if (x > 0) join(i - 1);
-      if (y > 0) {
-        if (x > 0) join(i - width - 1);
-        join(i - width);
-        if (x < width - 1) join(i - width + 1);
       }
       if (!label) label = marks.add(x, y);
       labels[i] = label;
