@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 
 /**
  * CPU accounting from /proc (Linux): how much of the machine the server under test, the load
- * generator (this process) and everything else used over a window, in cores. On a shared machine
- * the "other" figure says whether a run competed with something else.
+ * generator (this process), this process's finished child processes and everything else used over
+ * a window, in cores. On a shared machine the "other" figure says whether a run competed with
+ * something else.
  */
 export interface CpuUse {
   server: number;
   bench: number;
+  /** Child processes of this one that ended (and were reaped) within the window, e.g. native tesseract runs. */
+  children: number;
   other: number;
 }
 
@@ -15,6 +18,7 @@ interface Snapshot {
   busy: number;
   total: number;
   self: number;
+  children: number;
   server: number;
 }
 
@@ -35,7 +39,8 @@ export class CpuMeter {
     const asCores = (jiffies: number) => Math.max(0, (jiffies / total) * cores);
     const server = end.server - this.start.server;
     const self = end.self - this.start.self;
-    return { server: asCores(server), bench: asCores(self), other: asCores(end.busy - this.start.busy - server - self) };
+    const children = end.children - this.start.children;
+    return { server: asCores(server), bench: asCores(self), children: asCores(children), other: asCores(end.busy - this.start.busy - server - self - children) };
   }
 }
 
@@ -45,18 +50,19 @@ function snapshot(serverPid: number | undefined): Snapshot | undefined {
     // user nice system idle iowait irq softirq steal
     const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
     const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
-    return { busy: total - idle, total, self: processJiffies('self'), server: serverPid ? processJiffies(String(serverPid)) : 0 };
+    const [self, children] = processJiffies('self');
+    return { busy: total - idle, total, self, children, server: serverPid ? processJiffies(String(serverPid))[0] : 0 };
   } catch {
     return undefined;
   }
 }
 
-/** utime + stime of a process (all its threads), in clock ticks. */
-function processJiffies(pid: string): number {
+/** utime + stime of a process (all its threads), and cutime + cstime of its reaped children, in clock ticks. */
+function processJiffies(pid: string): [own: number, children: number] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After "pid (comm) ", field 3 (state) is index 0; utime and stime are fields 14 and 15.
-  return Number(fields[11]) + Number(fields[12]);
+  // After "pid (comm) ", field 3 (state) is index 0; utime, stime, cutime, cstime are fields 14-17.
+  return [Number(fields[11]) + Number(fields[12]), Number(fields[13]) + Number(fields[14])];
 }
 
 let cores: number | undefined;

@@ -11,6 +11,8 @@ import { DEFAULT_EXTRACT_LIMITS, extractDocument, sniffType, type ExtractLimits 
 import { createTesseractEngine, type OcrEngine } from '../../services/ingest/dist/ocr/index.js';
 import { preprocess } from '../../services/ingest/dist/ocr/preprocess.js';
 import type { ScanEvent } from './scan-rss.js';
+import { CpuMeter, type CpuUse } from './cpu.js';
+import { otherLoad, QUIET_CORES } from './results.js';
 import type { Suite, SuiteContext, SuiteReport } from './suite.js';
 
 /**
@@ -40,8 +42,6 @@ const TEXT_PDF_PAGES = 200;
 const TEXT_PDF_LINES = 40;
 const TEXT_PDF_RUNS = 3;
 
-/** Other processes using more than this many cores during a timed pass make it disturbed (run.ts uses the same). */
-const QUIET_CORES = 0.15;
 const PASS_ATTEMPTS = 3;
 const QUIET_WAIT_MS = 120_000;
 
@@ -233,7 +233,8 @@ interface Read {
 interface Pass {
   set: SetName;
   wallMs: number;
-  cpu: PassCpu | undefined;
+  /** Over the pass: `bench` is this process (engine threads included), `children` native tesseract's processes. */
+  cpu: CpuUse | undefined;
   reads: Map<string, Read>;
   /** Runs of this pass made (the least disturbed one is kept). */
   attempts: number;
@@ -361,41 +362,6 @@ function readNative(path: string): Promise<Read> {
   });
 }
 
-/** CPU over one pass, in cores: this process (engine threads included), its reaped child processes (native tesseract), everything else. */
-interface PassCpu {
-  self: number;
-  children: number;
-  other: number;
-}
-
-/** Like cpu.ts's CpuMeter, with the time of this process's children (cutime + cstime of reaped children) apart. */
-class PassMeter {
-  private readonly start = PassMeter.snapshot();
-
-  stop(): PassCpu | undefined {
-    const end = PassMeter.snapshot();
-    if (!this.start || !end || end.total <= this.start.total) return undefined;
-    const cores = os.cpus().length;
-    const asCores = (jiffies: number) => Math.max(0, (jiffies / (end.total - this.start!.total)) * cores);
-    const self = end.self - this.start.self;
-    const children = end.children - this.start.children;
-    return { self: asCores(self), children: asCores(children), other: asCores(end.busy - this.start.busy - self - children) };
-  }
-
-  private static snapshot(): { total: number; busy: number; self: number; children: number } | undefined {
-    try {
-      const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-      const total = cpu.reduce((a, b) => a + b, 0);
-      const stat = readFileSync('/proc/self/stat', 'utf8');
-      // After "pid (comm) ": utime, stime, cutime, cstime are fields 14-17 (indices 11-14 here).
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-      return { total, busy: total - cpu[3]! - cpu[4]!, self: f[11]! + f[12]!, children: f[13]! + f[14]! };
-    } catch {
-      return undefined;
-    }
-  }
-}
-
 /** `fn` over `items`, at most `n` at a time. */
 async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -403,13 +369,6 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, lane));
-}
-
-/** Cores other processes used over `ms` while this process idles. */
-async function idleOther(ms: number): Promise<number> {
-  const meter = new PassMeter();
-  await new Promise((r) => setTimeout(r, ms));
-  return meter.stop()?.other ?? 0;
 }
 
 /**
@@ -421,10 +380,11 @@ async function timedPass(set: SetName, samples: Sample[], n: number, read: (s: S
   let best: Pass | undefined;
   for (let attempt = 1; attempt <= PASS_ATTEMPTS; attempt++) {
     const deadline = performance.now() + QUIET_WAIT_MS;
-    let before = await idleOther(2000);
-    while (before > QUIET_CORES && performance.now() < deadline) before = await idleOther(2000);
+    const idle = async () => (await otherLoad(2000)) ?? 0;
+    let before = await idle();
+    while (before > QUIET_CORES && performance.now() < deadline) before = await idle();
     const reads = new Map<string, Read>();
-    const meter = new PassMeter();
+    const meter = new CpuMeter(undefined);
     const started = performance.now();
     await pool(samples, n, async (s) => {
       reads.set(s.id, await read(s));
@@ -864,7 +824,7 @@ interface SetFigures {
   images: number;
   wallMs: number;
   perSec: number;
-  cpu: PassCpu | undefined;
+  cpu: CpuUse | undefined;
   /** All characters of the set. */
   total: Score;
   /** Mean of the per-image CERs. */
@@ -984,7 +944,7 @@ function report(input: ReportInput): SuiteReport {
         fmt(f.wallMs / 1000, 1),
         fmt(f.perSec, 2),
         run.engine === 'native' ? '' : `${fmt(f.perSec / n.perSec, 2)}×`,
-        f.cpu ? fmt(run.engine === 'native' ? f.cpu.children : f.cpu.self, 2) : 'n/a',
+        f.cpu ? fmt(run.engine === 'native' ? f.cpu.children : f.cpu.bench, 2) : 'n/a',
         pctCer(f.meanCer),
         pctCer(cer(f.total)),
         run.engine === 'native' ? '' : `${fmt(cer(f.total) / cer(n.total), 2)}×`,

@@ -14,6 +14,9 @@ export interface RunInfo {
  * Cores used by everything else on the machine over `ms` (undefined off Linux). Sampled while the
  * bench itself is idle, it shows what was competing for the cores.
  */
+/** Other processes using more than this many cores (on average) make a measurement disturbed. */
+export const QUIET_CORES = 0.15;
+
 export async function otherLoad(ms = 1000): Promise<number | undefined> {
   const meter = new CpuMeter(undefined);
   await new Promise((r) => setTimeout(r, ms));

@@ -10,14 +10,13 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { edgeSuite } from './edge.js';
 import { ocrSuite } from './ocr.js';
-import { otherLoad, runInfo, writeSection } from './results.js';
+import { otherLoad, QUIET_CORES, runInfo, writeSection } from './results.js';
 import { stopAllServers } from './server-process.js';
 import type { Suite } from './suite.js';
 
 const SUITES: Suite[] = [edgeSuite, ocrSuite];
 
 /** Other processes using more than this many cores make a machine "not quiet". */
-const QUIET_CORES = 0.15;
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS_FILE = fileURLToPath(new URL('../RESULTS.md', import.meta.url));

@@ -1,6 +1,7 @@
 import {
   AccessRequestBody,
   AuditQuery,
+  DocumentPage,
   EnableBody,
   RequestsQuery,
   RevokeBody,
@@ -114,18 +115,7 @@ const Word = z.object({ text: z.string(), bbox: z.array(z.number()).length(4), c
 const DocumentDetail = DocumentListItem.extend({
   error: z.string().nullable(),
   text: z.string(),
-  pages: z.array(
-    z.object({
-      page: z.number().int(),
-      text: z.string(),
-      source: z.enum(['text-layer', 'ocr']),
-      confidence: z.number(),
-      width: z.number(),
-      height: z.number(),
-      low_quality: z.boolean(),
-      words: z.array(Word).optional(),
-    }),
-  ),
+  pages: z.array(DocumentPage.extend({ low_quality: z.boolean(), words: z.array(Word).optional() })),
 });
 
 const DOCUMENT_FIELDS = 'docId filename mimeType sizeBytes pageCount sha256 status docType tags language ocrConfidence createdAt archived';

@@ -55,6 +55,17 @@ export const PageWord = z.object({
   confidence: z.number(),
 });
 
+/** One processed page, as other services and the REST API see it. */
+export const DocumentPage = z.object({
+  page: z.number().int(),
+  text: z.string(),
+  source: z.enum(['text-layer', 'ocr']),
+  confidence: z.number(),
+  width: z.number(),
+  height: z.number(),
+  words: z.array(PageWord).optional(),
+});
+
 /** A processed document's pages, for services that index or extract from them. */
 export const GetDocumentPages = defineRequest(
   'ingest.documents.pages',
@@ -62,16 +73,6 @@ export const GetDocumentPages = defineRequest(
   z.object({
     doc_id: z.string(),
     filename: z.string(),
-    pages: z.array(
-      z.object({
-        page: z.number().int(),
-        text: z.string(),
-        source: z.enum(['text-layer', 'ocr']),
-        confidence: z.number(),
-        width: z.number(),
-        height: z.number(),
-        words: z.array(PageWord).optional(),
-      }),
-    ),
+    pages: z.array(DocumentPage),
   }),
 );

@@ -10,6 +10,7 @@ import { DocumentProcessor } from './processor.js';
 import { receiveBytes, type ReceiveOptions } from './receive-upload.js';
 import { createResolvers } from './resolvers.js';
 import { mountUploadRoute } from './upload-route.js';
+import { pageFacts } from './views.js';
 
 export { DocumentRepository, type DocumentRecord } from './documents.js';
 export { PageRepository } from './pages.js';
@@ -79,15 +80,7 @@ export const createIngestService: ServiceFactory = async (deps) => {
           return {
             doc_id: doc._id,
             filename: doc.filename,
-            pages: list.map((p) => ({
-              page: p.page,
-              text: p.text,
-              source: p.source,
-              confidence: p.confidence,
-              width: p.width,
-              height: p.height,
-              ...(req.words ? { words: p.words } : {}),
-            })),
+            pages: list.map((p) => pageFacts(p, req.words)),
           };
         }),
         queue.consume((job, ctx) => processor.process(job, ctx), {

@@ -1,5 +1,9 @@
+import type { DocumentPage } from '@perceptiq/contracts';
+import type { z } from 'zod';
 import type { DocumentRecord } from './documents.js';
 import type { PageRecord } from './pages.js';
+
+type DocumentPageFacts = z.input<typeof DocumentPage>;
 
 /** GraphQL shapes of stored records (the REST adapter turns them into the snake_case contract). */
 export const documentView = (d: DocumentRecord) => ({
@@ -21,13 +25,20 @@ export const documentView = (d: DocumentRecord) => ({
   error: d.error,
 });
 
-export const pageView = (p: PageRecord) => ({
+
+/** A page as the bus contract carries it to other services (GetDocumentPages); words only when asked. */
+export const pageFacts = (p: PageRecord, words: boolean): DocumentPageFacts => ({
   page: p.page,
   text: p.text,
   source: p.source,
   confidence: p.confidence,
   width: p.width,
   height: p.height,
+  ...(words ? { words: p.words } : {}),
+});
+
+export const pageView = (p: PageRecord) => ({
+  ...pageFacts(p, false),
   lowQuality: p.low_quality,
   words: p.words ?? null,
 });
