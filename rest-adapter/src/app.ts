@@ -47,7 +47,7 @@ interface Caller {
 export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Express {
   const { config, secrets, bus, logger, lifecycle } = deps;
   const auth = new EdgeAuthenticator(bus, secrets.keySecret);
-  const signer = new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000);
+  const signer = new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000, 'rest-adapter');
   const gateway = new GatewayClient(deps.gatewayUrl ?? config.gateway.url, signer, config.bus.requestTimeoutMs);
   const usage = new UsageRecorder(bus, logger, lifecycle);
   // A whole upload request: every file at its limit, plus room for the multipart framing.
@@ -55,7 +55,7 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
   const serviceBase = (name: 'ingest') => config.services[name].url.replace(/\/graphql$/, '/');
   const json = express.json({ limit: config.rest.jsonBodyLimitBytes, strict: true, type: () => true });
 
-  const app = createBaseApp({ component: 'rest-adapter', logger, lifecycle, readiness: () => bus.ping() });
+  const app = createBaseApp({ component: 'rest-adapter', logger, lifecycle, readiness: () => bus.ping(), trustedProxies: config.trustedProxies });
   const openapi = buildOpenApiDocument(routes);
   const docs = renderDocsPage(openapi);
   app.get('/v1/openapi.json', (_req, res) => {
@@ -87,7 +87,7 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
     return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
       const ip = req.ip ?? 'unknown';
       if (route.auth === 'public') {
-        await auth.consumeIpBudget(ip);
+        // The access service counts the address against its budget, whichever edge the call came through.
         res.locals.caller = { principal: { type: 'public' }, ip } satisfies Caller;
         return next();
       }
@@ -150,7 +150,7 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
       if (action.kind === 'stream') {
         const target = new URL(action.path, serviceBase(action.service));
         target.search = new URLSearchParams(req.query as Record<string, string>).toString();
-        await proxyStream(req, res, target, caller, signer, uploadLimit);
+        await proxyStream(req, res, { url: target, service: action.service }, caller, signer, uploadLimit);
         return;
       }
       if (action.kind !== 'graphql') throw new AppError('not_implemented', 'Not available in this version yet.');

@@ -5,7 +5,8 @@ import { startTestStack, type TestStack } from '../support/stack.js';
 /**
  * Per-address limits of `/api/access/*`, each in its own stack so the lockout of 127.0.0.1
  * cannot leak into the other suites (counters live in each stack's own store):
- * - ten wrong admin tokens in a minute lock the address out of every access call until the minute ends;
+ * - ten wrong admin tokens in a minute lock the address out until the minute ends: its wrong tokens
+ *   and access requests are 429, the right token still gets in;
  * - the public request endpoint takes at most 10 requests a minute from one address.
  * The lockout runs first and is waited out (polling) so the request limit starts in a clean minute.
  */
@@ -39,7 +40,7 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
   }, 60_000);
   afterAll(() => stack?.stop());
 
-  test('ten wrong admin tokens lock the address out of every /api/access/* call until the minute ends', async () => {
+  test('ten wrong admin tokens lock the address out until the minute ends, never the right token', async () => {
     await ensureWindow(15_000);
     const window = windowOf(Date.now());
     const wrong = `${stack.adminToken}-wrong`;
@@ -63,29 +64,32 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     // The tenth wrong token is still answered 401…
     expect(envelopeProblems(await call(stack.restUrl, 'GET', '/api/access/clients', { adminToken: 'guess-3' }), 401, 'invalid_admin_token')).toEqual([]);
 
-    // …and from now on every access call from this address is 429, even with the right token.
+    // …and from now on every wrong token from this address is 429 without being counted…
     const secondsLeft = Math.ceil(msLeftInMinute() / 1000);
-    const locked = await call(stack.restUrl, 'GET', '/api/access/clients', { adminToken: stack.adminToken });
-    expect(envelopeProblems(locked, 429, 'rate_limited')).toEqual([]);
-    expectRetryAfter(locked, secondsLeft);
-    expect(locked.text).not.toContain(client.client_id);
-
-    const lockedEnable = await call(stack.restUrl, 'POST', '/api/access/enable', { adminToken: stack.adminToken, body: { ...someone, tier: 'growth' } });
-    expect(envelopeProblems(lockedEnable, 429, 'rate_limited')).toEqual([]);
-    expectRetryAfter(lockedEnable, secondsLeft);
-    const lockedRevoke = await call(stack.restUrl, 'POST', '/api/access/revoke', { adminToken: stack.adminToken, body: { client_id: client.client_id, reason: 'x' } });
-    expect(envelopeProblems(lockedRevoke, 429, 'rate_limited')).toEqual([]);
     const lockedWrong = await call(stack.restUrl, 'GET', '/api/access/audit', { adminToken: 'guess-4' });
     expect(envelopeProblems(lockedWrong, 429, 'rate_limited')).toEqual([]);
-    // The public request endpoint too (its own budget is untouched this minute).
+    expectRetryAfter(lockedWrong, secondsLeft);
+    expect(lockedWrong.text).not.toContain(client.client_id);
+    const lockedEnable = await call(stack.restUrl, 'POST', '/api/access/enable', { adminToken: wrong, body: { ...someone, tier: 'growth' } });
+    expect(envelopeProblems(lockedEnable, 429, 'rate_limited')).toEqual([]);
+    const lockedRevoke = await call(stack.restUrl, 'POST', '/api/access/revoke', { adminToken: wrong, body: { client_id: client.client_id, reason: 'x' } });
+    expect(envelopeProblems(lockedRevoke, 429, 'rate_limited')).toEqual([]);
+    // …and so is the public request endpoint (its own budget is untouched this minute)…
     const lockedRequest = await call(stack.restUrl, 'POST', '/api/access/request', { body: requestBody(uniqueIdentity('locked-request')) });
     expect(envelopeProblems(lockedRequest, 429, 'rate_limited')).toEqual([]);
     expectRetryAfter(lockedRequest, secondsLeft);
-    // The admin token does not get through the gateway either.
+    // …and a wrong token through the gateway.
+    const wrongViaGateway = await gql(stack.gatewayUrl, '{ clients { clientId } }', {}, { 'x-admin-token': wrong });
+    expect(wrongViaGateway.status).toBe(429);
+    expect(wrongViaGateway.body.errors?.[0]?.extensions?.code).toBe('rate_limited');
+
+    // The right token is never refused for someone else's failures, on either edge.
+    const admin = await call(stack.restUrl, 'GET', '/api/access/clients', { adminToken: stack.adminToken });
+    expect(admin.status).toBe(200);
+    expect(admin.text).toContain(client.client_id);
     const viaGateway = await gql(stack.gatewayUrl, '{ clients { clientId } }', {}, { 'x-admin-token': stack.adminToken });
-    expect(viaGateway.status).toBe(429);
-    expect(viaGateway.body.errors?.[0]?.extensions?.code).toBe('rate_limited');
-    expect(viaGateway.text).not.toContain(client.client_id);
+    expect(viaGateway.status).toBe(200);
+    expect(viaGateway.text).toContain(client.client_id);
 
     // API keys are not affected: only /api/access/* is locked.
     const me = await call(stack.restUrl, 'GET', '/v1/me', { key: client.api_key });
@@ -96,13 +100,13 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     // The premise held: everything above ran inside one minute.
     expect(windowOf(Date.now())).toBe(window);
 
-    // The lockout ends with the minute: poll with the right token (a locked call is not another failure).
+    // The lockout ends with the minute: poll with a wrong token (a locked call is not another failure).
     const windowEnd = (window + 1) * 60_000;
     const polls: Array<{ sentAt: number; receivedAt: number; status: number }> = [];
     const unlocked = await pollUntil(
       async () => {
         const sentAt = Date.now();
-        const res = await call(stack.restUrl, 'GET', '/api/access/clients', { adminToken: stack.adminToken });
+        const res = await call(stack.restUrl, 'GET', '/api/access/clients', { adminToken: wrong });
         polls.push({ sentAt, receivedAt: Date.now(), status: res.status });
         return res;
       },
@@ -110,13 +114,13 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
       msLeftInMinute() + 5_000,
       500,
     );
-    expect(unlocked.status).toBe(200);
+    expect(unlocked.status).toBe(401);
     for (const p of polls.filter((p) => p.receivedAt < windowEnd)) expect(p.status).toBe(429);
-    const firstOk = polls.find((p) => p.status === 200)!;
-    expect(firstOk.receivedAt).toBeGreaterThanOrEqual(windowEnd);
-    expect(firstOk.sentAt).toBeLessThan(windowEnd + 2_000);
+    const firstUnlocked = polls.find((p) => p.status === 401)!;
+    expect(firstUnlocked.receivedAt).toBeGreaterThanOrEqual(windowEnd);
+    expect(firstUnlocked.sentAt).toBeLessThan(windowEnd + 2_000);
 
-    // Nothing was enabled while locked: the same email+company can be enabled now.
+    // Nothing was enabled by a wrong token: the same email+company can be enabled now.
     const enabled = await call(stack.restUrl, 'POST', '/api/access/enable', { adminToken: stack.adminToken, body: { ...someone, tier: 'growth' } });
     expect(enabled.status).toBe(201);
   }, 100_000);

@@ -47,13 +47,6 @@ export const AuthorizeAdmin = defineRequest(
   ]),
 );
 
-/** Count one anonymous call from an address against a per-address budget (and the admin lockout). */
-export const ConsumeIpBudget = defineRequest(
-  'access.ip.consume',
-  z.object({ bucket: z.enum(['access_request']), ip: z.string() }),
-  RateState.extend({ allowed: z.boolean() }),
-);
-
 /** A client's keys, scopes or status changed: every cache of it must be dropped now. */
 export const ClientChanged = defineEvent(
   'access.client.changed',

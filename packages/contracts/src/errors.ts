@@ -7,6 +7,8 @@ export const ERROR_HTTP_STATUS = {
   invalid_token: 401,
   invalid_admin_token: 401,
   insufficient_scope: 403,
+  /** Authenticated, but this operation is not for this kind of caller (e.g. a partner key asking for access). */
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

@@ -1,4 +1,4 @@
-import { AuthorizeAdmin, AuthorizeKey, ConsumeIpBudget, type ClientIdentity, type RateState } from '@perceptiq/contracts';
+import { AuthorizeAdmin, AuthorizeKey, type ClientIdentity, type RateState } from '@perceptiq/contracts';
 import type { Bus } from './bus/types.js';
 import { keyedHash } from './crypto.js';
 import { AppError } from './errors.js';
@@ -69,18 +69,13 @@ export class EdgeAuthenticator {
       ip,
     });
     if (reply.result === 'ok' && token) return;
-    if (reply.result === 'locked') throw lockedOut(reply.retry_after_seconds);
+    if (reply.result === 'locked') throw tooManyFromAddress(reply.retry_after_seconds);
     throw new AppError('invalid_admin_token', 'A valid x-admin-token header is required.');
-  }
-
-  /** Count an anonymous call from an address (public access requests); throws 429 when over budget. */
-  async consumeIpBudget(ip: string): Promise<void> {
-    const reply = await this.bus.request(ConsumeIpBudget, { bucket: 'access_request', ip });
-    if (!reply.allowed) throw lockedOut(reply.reset_seconds);
   }
 }
 
-function lockedOut(seconds: number): AppError {
+/** 429 for an address that spent its budget (or is locked out); the access service throws it too. */
+export function tooManyFromAddress(seconds: number): AppError {
   return new AppError('rate_limited', `Too many requests from this address; retry in ${seconds} s.`, { retry_after_seconds: seconds }, {
     'Retry-After': String(seconds),
   });

@@ -32,9 +32,14 @@ export function publicError(e: unknown): { code: ErrorCode; message: string; det
   return { code: 'internal', message: 'An internal error occurred. Quote the request id when reporting it.' };
 }
 
-/** Rebuild an AppError from a code and message received over a wire (GraphQL, NATS). */
+/**
+ * Rebuild an AppError from a code and message received over a wire (GraphQL, NATS). Headers do not
+ * travel there, so a `rate_limited` error regains its `Retry-After` from its details.
+ */
 export function errorFromWire(code: unknown, message: string, details?: Record<string, unknown>): AppError {
-  return new AppError(isErrorCode(code) ? code : 'internal', message, details);
+  const retry = details?.retry_after_seconds;
+  const headers = code === 'rate_limited' && typeof retry === 'number' ? { 'Retry-After': String(retry) } : undefined;
+  return new AppError(isErrorCode(code) ? code : 'internal', message, details, headers);
 }
 
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} was not found.`);

@@ -1,4 +1,4 @@
-import { AuthorizeAdmin, AuthorizeKey, ClientChanged, ConsumeIpBudget } from '@perceptiq/contracts';
+import { AuthorizeAdmin, AuthorizeKey, ClientChanged } from '@perceptiq/contracts';
 import type { Bus, Lifecycle, Logger, Store } from '@perceptiq/platform';
 import { AccessService } from './access-service.js';
 import { Authorizer } from './authorizer.js';
@@ -53,7 +53,6 @@ export function createAccess(deps: AccessDeps): Access {
     const subscriptions = [
       bus.serve(AuthorizeKey, ({ key_hash }) => authorizer.authorize(key_hash)),
       bus.serve(AuthorizeAdmin, (request) => ipGuard.authorizeAdmin(request)),
-      bus.serve(ConsumeIpBudget, (request) => ipGuard.consume(request)),
       // No queue group: every replica drops its own cached keys.
       bus.subscribe(ClientChanged, ({ client_id }) => authorizer.forget(client_id)),
     ];

@@ -19,7 +19,7 @@ export const createAccessService: ServiceFactory = async (deps) => {
   return {
     name: 'access',
     typeDefs: loadTypeDefs(import.meta.url),
-    resolvers: createResolvers(access.service),
+    resolvers: createResolvers(access.service, access.ipGuard),
     start: access.start,
   };
 };

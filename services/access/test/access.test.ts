@@ -6,7 +6,6 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import {
   AuthorizeAdmin,
   AuthorizeKey,
-  ConsumeIpBudget,
   TIER_RATE_LIMIT_RPM,
   TIER_SCOPES,
 } from '@perceptiq/contracts';
@@ -360,33 +359,29 @@ describe('admin token and per-address budgets', () => {
   const wrongHash = keyedHash(KEY_SECRET, 'not-the-token');
   const ip = '203.0.113.7';
 
-  test('ten wrong tokens lock the address out of every access call until the minute ends', async () => {
+  test('ten wrong tokens lock the address out until the minute ends, but never the right token', async () => {
     expect(await bus.request(AuthorizeAdmin, { token_hash: adminHash, ip })).toEqual({ result: 'ok' });
     for (let i = 0; i < 10; i++) {
       expect(await bus.request(AuthorizeAdmin, { token_hash: wrongHash, ip })).toEqual({ result: 'invalid' });
     }
     expect(await bus.request(AuthorizeAdmin, { token_hash: wrongHash, ip })).toEqual({ result: 'locked', retry_after_seconds: 50 });
-    expect(await bus.request(AuthorizeAdmin, { token_hash: adminHash, ip })).toEqual({ result: 'locked', retry_after_seconds: 50 });
-    expect(await bus.request(ConsumeIpBudget, { bucket: 'access_request', ip })).toEqual({
-      limit: 10,
-      remaining: 0,
-      reset_seconds: 50,
-      allowed: false,
-    });
+    // Someone else's failures from the same address never refuse the admin.
+    expect(await bus.request(AuthorizeAdmin, { token_hash: adminHash, ip })).toEqual({ result: 'ok' });
+    expect(await access.ipGuard.admitAccessRequest(ip)).toEqual({ limit: 10, remaining: 0, reset_seconds: 50, allowed: false });
     // Other addresses are unaffected.
-    expect(await bus.request(AuthorizeAdmin, { token_hash: adminHash, ip: '2001:db8::1' })).toEqual({ result: 'ok' });
+    expect(await bus.request(AuthorizeAdmin, { token_hash: wrongHash, ip: '2001:db8::1' })).toEqual({ result: 'invalid' });
 
     clock += 50_000;
-    expect(await bus.request(AuthorizeAdmin, { token_hash: adminHash, ip })).toEqual({ result: 'ok' });
+    expect(await bus.request(AuthorizeAdmin, { token_hash: wrongHash, ip })).toEqual({ result: 'invalid' });
   });
 
   test('at most ten access requests a minute from one address', async () => {
     const results = [];
-    for (let i = 0; i < 11; i++) results.push(await bus.request(ConsumeIpBudget, { bucket: 'access_request', ip }));
+    for (let i = 0; i < 11; i++) results.push(await access.ipGuard.admitAccessRequest(ip));
     expect(results.map((r) => r.remaining)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 0]);
     expect(results.map((r) => r.allowed)).toEqual([...Array(10).fill(true), false]);
     expect(results[10]).toMatchObject({ limit: 10, reset_seconds: 50 });
-    expect(await bus.request(ConsumeIpBudget, { bucket: 'access_request', ip: '198.51.100.1' })).toMatchObject({ allowed: true, remaining: 9 });
+    expect(await access.ipGuard.admitAccessRequest('198.51.100.1')).toMatchObject({ allowed: true, remaining: 9 });
   });
 });
 
@@ -394,7 +389,7 @@ describe('subgraph schema', () => {
   const schema = () =>
     buildSubgraphSchema({
       typeDefs: parse(readFileSync(new URL('../src/schema.graphql', import.meta.url), 'utf8')),
-      resolvers: createResolvers(access.service) as never,
+      resolvers: createResolvers(access.service, access.ipGuard) as never,
     });
   const context = (principal: unknown) => ({ principal, ip: '10.0.0.9', requestId: 'req-1' });
 
@@ -419,6 +414,17 @@ describe('subgraph schema', () => {
       contextValue: context({ type: 'admin' }),
     });
     expect(invalid.errors?.[0]?.originalError).toMatchObject({ code: 'invalid_request', details: { field: 'grace_seconds' } });
+
+    // Asking for access: public callers are counted per address (each alias once), partner keys refused.
+    const ask = (alias: string) => `${alias}: requestAccess(input: {fullName: "P Q", email: "p@q.co", company: "Q", requestedTier: "growth", useCase: "u", expectedMonthlyDocuments: 1}) { requestId }`;
+    const aliased = await graphql({ schema: schema(), source: `mutation { ${['a', 'b', 'c'].map(ask).join(' ')} }`, contextValue: context({ type: 'public' }) });
+    expect(aliased.errors).toBeUndefined();
+    expect(await access.ipGuard.admitAccessRequest('10.0.0.9')).toMatchObject({ remaining: 6 });
+    const starterClient = { client_id: 'cli_abc123def456', company: 'A', tier: 'starter', scopes: ['status'], rate_limit_rpm: 60 };
+    const byKey = await graphql({ schema: schema(), source: `mutation { ${ask('a')} }`, contextValue: context({ type: 'client', client: starterClient }) });
+    expect(byKey.errors?.[0]?.originalError).toMatchObject({ code: 'forbidden' });
+    const requests = await graphql({ schema: schema(), source: '{ accessRequests { requestId } }', contextValue: context({ type: 'admin' }) });
+    expect(requests.data?.accessRequests).toHaveLength(1); // the three aliases asked for the same email+company
 
     const client = { client_id: 'cli_abc123def456', company: 'A', tier: 'starter', scopes: ['status'], rate_limit_rpm: 60 };
     const me = await graphql({ schema: schema(), source: '{ me { clientId company tier scopes rateLimitRpm } }', contextValue: context({ type: 'client', client }) });
