@@ -31,8 +31,9 @@ const MANY = 32;
 interface Client {
   apiKey: string;
   clientId: string;
-  /** Signed client context for this server, valid for an hour. */
+  /** Signed client contexts for this server (for the gateway, and for the access subgraph), valid for an hour. */
   context: Record<string, string>;
+  accessContext: Record<string, string>;
 }
 
 interface Run {
@@ -179,8 +180,10 @@ async function createClient(server: ServerProcess): Promise<Client> {
   const me = (await call('GET', `${restUrl}/v1/me`, 200, { headers: { authorization: `Bearer ${enabled.api_key}` } })) as { client_id: string };
   const secret = readFileSync(join(dataDir, 'context-secret'), 'utf8').trim();
   const principal = { type: 'client', client: me } as Principal;
-  const context = { ...new ContextSigner(secret, 3600_000).sign({ principal, request_id: 'bench', ip: '127.0.0.1' }) };
-  return { apiKey: enabled.api_key, clientId: me.client_id, context };
+  // The servers accept hour-long contexts because SERVER_ENV sets CONTEXT_TTL_SECONDS for the bench.
+  const signer = new ContextSigner(secret, 3600_000, 'rest-adapter');
+  const caller = { principal, request_id: 'bench', ip: '127.0.0.1' };
+  return { apiKey: enabled.api_key, clientId: me.client_id, context: { ...signer.sign(caller, 'gateway') }, accessContext: { ...signer.sign(caller, 'access') } };
 }
 
 async function call(method: string, url: string, status: number, init: { headers?: Record<string, string>; body?: unknown }): Promise<unknown> {
@@ -208,7 +211,7 @@ function targets(server: ServerProcess, client: Client) {
   });
   return {
     restMe: { url: `${restUrl}/v1/me`, headers: { authorization: `Bearer ${client.apiKey}` }, verify: hasMe } satisfies LoadTarget,
-    direct: graphql(accessUrl, client.context, TRIVIAL, hasMe),
+    direct: graphql(accessUrl, client.accessContext, TRIVIAL, hasMe),
     gatewaySigned: graphql(gatewayUrl, client.context, TRIVIAL, hasMe),
     gatewayKey: graphql(gatewayUrl, { authorization: `Bearer ${client.apiKey}` }, TRIVIAL, hasMe),
     gatewayCross: graphql(gatewayUrl, client.context, CROSS, (b) => hasMe(b) && b.includes('"totalDocuments"')),

@@ -9,7 +9,9 @@ import type { HelloServerInfo } from './hello-server.js';
  * Set for every server under test. `@apollo/gateway` otherwise probes the AWS/GCP/Azure metadata
  * endpoints at start-up and exports usage metrics to apollographql.com; the bench stays on 127.0.0.1.
  */
-export const SERVER_ENV: Readonly<Record<string, string>> = { APOLLO_TELEMETRY_DISABLED: 'true' };
+// The edge bench signs one context per target for its whole run (a direct subgraph call is its
+// baseline), so the servers accept contexts that live an hour.
+export const SERVER_ENV: Readonly<Record<string, string>> = { APOLLO_TELEMETRY_DISABLED: 'true', CONTEXT_TTL_SECONDS: '3600' };
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;

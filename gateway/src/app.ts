@@ -1,4 +1,5 @@
 import { ApolloGateway } from '@apollo/gateway';
+import type { ServiceName } from '@perceptiq/contracts';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
@@ -55,7 +56,7 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
   const { config, secrets, bus, logger, lifecycle } = deps;
   const supergraphSdl = deps.supergraphSdl ?? readCommittedSupergraph();
   const index = indexSupergraph(supergraphSdl);
-  const signer = new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000);
+  const signer = new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000, 'gateway');
   const auth = new EdgeAuthenticator(bus, secrets.keySecret);
   const urlOf = (name: string): string => {
     const service = config.services[name as keyof Config['services']];
@@ -65,7 +66,7 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
 
   const gateway = new ApolloGateway({
     supergraphSdl: withoutSecurityFeatures(supergraphSdl),
-    buildService: ({ name }) => new SignedContextDataSource(urlOf(name), signer),
+    buildService: ({ name }) => new SignedContextDataSource(name as ServiceName, urlOf(name), signer),
     logger,
   });
   const analyses = new Map<string, OperationAnalysis>();
@@ -141,7 +142,7 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
   await server.start();
   lifecycle.onStop('gateway apollo', () => server.stop());
 
-  const app = createBaseApp({ component: 'gateway', logger, lifecycle, readiness: () => bus.ping() });
+  const app = createBaseApp({ component: 'gateway', logger, lifecycle, readiness: () => bus.ping(), trustedProxies: config.trustedProxies });
   const graphql = expressMiddleware(server, {
     context: async ({ req, res }) => {
       try {

@@ -1,4 +1,5 @@
 import { counter, isAppError, postJson, publicError, type ContextSigner, type Logger } from '@perceptiq/platform';
+import type { ServiceName } from '@perceptiq/contracts';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { OperationAnalysis } from './analyze-operation.js';
 import type { GatewayContext } from './context.js';
@@ -47,7 +48,7 @@ export class GatewayFastPath {
   /** Forward a signed request to a subgraph; its answer is already in our error format. */
   async forward(subgraph: string, ctx: GatewayContext, body: { query: string; variables: unknown; operationName: unknown }) {
     const headers = {
-      ...this.options.signer.sign({ principal: ctx.principal, request_id: ctx.requestId, ip: ctx.ip }),
+      ...this.options.signer.sign({ principal: ctx.principal, request_id: ctx.requestId, ip: ctx.ip }, subgraph as ServiceName),
       'x-request-id': ctx.requestId,
     };
     return postJson(this.options.subgraphUrl(subgraph), body, headers, this.options.timeoutMs);

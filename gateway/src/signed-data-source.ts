@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { ServiceName } from '@perceptiq/contracts';
 import type { ContextSigner } from '@perceptiq/platform';
 import type { GatewayContext } from './context.js';
 
@@ -8,6 +9,7 @@ import type { GatewayContext } from './context.js';
  */
 export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
+    private readonly subgraph: ServiceName,
     url: string,
     private readonly signer: ContextSigner,
   ) {
@@ -18,7 +20,7 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     // Health checks and schema loads carry no incoming request, hence no caller.
     if (!('incomingRequestContext' in options)) return;
     const ctx = options.context;
-    const headers = this.signer.sign({ principal: ctx.principal, request_id: ctx.requestId, ip: ctx.ip });
+    const headers = this.signer.sign({ principal: ctx.principal, request_id: ctx.requestId, ip: ctx.ip }, this.subgraph);
     for (const [name, value] of Object.entries(headers)) options.request.http?.headers.set(name, value);
     options.request.http?.headers.set('x-request-id', ctx.requestId);
   }

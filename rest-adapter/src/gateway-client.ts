@@ -23,7 +23,7 @@ export class GatewayClient {
     caller: { principal: Principal; requestId: string; ip: string },
   ): Promise<Record<string, unknown>> {
     const headers = {
-      ...this.signer.sign({ principal: caller.principal, request_id: caller.requestId, ip: caller.ip }),
+      ...this.signer.sign({ principal: caller.principal, request_id: caller.requestId, ip: caller.ip }, 'gateway'),
       'x-request-id': caller.requestId,
     };
     const res = await postJson(this.url, { query: document, variables }, headers, this.timeoutMs);

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import type { ServiceName } from '@perceptiq/contracts';
 import { AppError, type ContextSigner, type Principal } from '@perceptiq/platform';
 import type { Request, Response } from 'express';
 
@@ -10,7 +11,7 @@ import type { Request, Response } from 'express';
 export function proxyStream(
   req: Request,
   res: Response,
-  target: URL,
+  target: { url: URL; service: ServiceName },
   caller: { principal: Principal; ip: string },
   signer: ContextSigner,
   maxBodyBytes: number,
@@ -22,14 +23,14 @@ export function proxyStream(
   }
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {
-      ...signer.sign({ principal: caller.principal, request_id: req.id, ip: caller.ip }),
+      ...signer.sign({ principal: caller.principal, request_id: req.id, ip: caller.ip }, target.service),
       'x-request-id': req.id,
     };
     for (const name of ['content-type', 'content-length', 'transfer-encoding'] as const) {
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    const upstream = request(target, { method: 'POST', headers }, (answer) => {
+    const upstream = request(target.url, { method: 'POST', headers }, (answer) => {
       res.status(answer.statusCode ?? 502);
       const type = answer.headers['content-type'];
       if (type) res.setHeader('Content-Type', type);

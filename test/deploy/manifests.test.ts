@@ -233,7 +233,7 @@ describe('k8s manifests', () => {
   describe.each(ROLES.map((r) => [r]))('%s', (role) => {
     const port = ROLE_PORT[role];
 
-    it("runs the role's command and exposes the code's default port as `http`", () => {
+    it("runs the role's command and exposes the code's default port as `http`, and METRICS_PORT's as `metrics`", () => {
       const dep = deploymentFor(role);
       expect(dep.metadata.name).toBe(`perceptiq-${role}`);
       expect(dep.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'perceptiq', 'app.kubernetes.io/component': role });
@@ -243,7 +243,16 @@ describe('k8s manifests', () => {
       const [c, ...others] = dep.spec.template.spec.containers;
       expect(others).toEqual([]);
       expect([...(c.command ?? []), ...(c.args ?? [])]).toEqual(['node', SERVICE_JS, role]);
-      expect(c.ports).toEqual([expect.objectContaining({ name: 'http', containerPort: port })]);
+      expect(c.ports).toEqual([
+        expect.objectContaining({ name: 'http', containerPort: port }),
+        expect.objectContaining({ name: 'metrics', containerPort: DEFAULTS.METRICS_PORT }),
+      ]);
+      // Prometheus scrapes the metrics port, which no Service exposes to partners.
+      expect(dep.spec.template.metadata.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(DEFAULTS.METRICS_PORT),
+        'prometheus.io/path': '/metrics',
+      });
       expect(c.envFrom).toEqual([{ configMapRef: { name: CONFIGMAP_NAME } }]);
     });
 

@@ -155,7 +155,7 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
       expect(ok.body.errors?.[0]?.extensions?.code).toBe('not_implemented');
     }
     // The gateway's own metrics say the repeats went straight to the subgraph.
-    const metrics = await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    const metrics = await (await fetch(stack.metricsUrls.gateway)).text();
     expect(Number(/perceptiq_gateway_operations_total\{path="fast"\} (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(2);
     const starter = await gql(stack.gatewayUrl, single, {}, bearer('starter'));
     expect(starter.status).toBe(403);

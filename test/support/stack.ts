@@ -17,6 +17,8 @@ export interface TestStack {
   restUrls: string[];
   gatewayUrl: string;
   serviceUrls: Record<ServiceName, string>;
+  /** Each process's Prometheus `/metrics` URL by role; embedded: one process, every role's URL is the same. */
+  metricsUrls: Record<ServiceName | 'gateway' | 'rest-adapter', string>;
   adminToken: string;
   dataDir: string;
   /** Distributed only: SIGKILL one role's process (a crash), then start it again with the same settings. */
@@ -50,7 +52,7 @@ export async function startTestStack(
 
 async function startEmbeddedStack(dataDir: string, env: Record<string, string>): Promise<TestStack & { stopKeepingData(): Promise<void> }> {
   const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [`${n.toUpperCase()}_PORT`, '0']));
-  const config = loadConfig({ PERCEPTIQ_DATA_DIR: dataDir, PORT: '0', GATEWAY_PORT: '0', LOG_LEVEL: 'silent', ...ports, ...env });
+  const config = loadConfig({ PERCEPTIQ_DATA_DIR: dataDir, PORT: '0', GATEWAY_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent', ...ports, ...env });
   const stack = await startEmbedded(config);
   return {
     mode: 'embedded',
@@ -58,6 +60,7 @@ async function startEmbeddedStack(dataDir: string, env: Record<string, string>):
     restUrls: [stack.restUrl],
     gatewayUrl: stack.gatewayUrl,
     serviceUrls: stack.serviceUrls,
+    metricsUrls: Object.fromEntries([...SERVICE_NAMES, 'gateway', 'rest-adapter'].map((role) => [role, stack.metricsUrl])) as TestStack['metricsUrls'],
     adminToken: stack.adminToken,
     dataDir,
     stopKeepingData: () => stack.stop(),
@@ -101,7 +104,12 @@ async function startDistributedStack(
     ...env,
   };
   const launches = new Map<string, { port: number; extra: Record<string, string> }>();
+  const metricsUrls: Record<string, string> = {};
   const start = async (role: string, port: number, extra: Record<string, string> = {}) => {
+    // Each process serves its metrics on a port of its own; a restarted process keeps its port.
+    const metricsPort = launches.get(role)?.extra.METRICS_PORT ?? String(await freePort());
+    extra = { ...extra, METRICS_PORT: metricsPort };
+    metricsUrls[role] ??= `http://127.0.0.1:${metricsPort}/metrics`;
     const child = spawn(process.execPath, [SERVICE_JS.pathname, role], { env: { ...common, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
     children.push({ role, child });
     launches.set(role, { port, extra });
@@ -161,6 +169,7 @@ async function startDistributedStack(
       restUrls,
       gatewayUrl: `${gateway}/graphql`,
       serviceUrls,
+      metricsUrls: metricsUrls as TestStack['metricsUrls'],
       adminToken: common.PERCEPTIQ_ADMIN_TOKEN!,
       dataDir,
       kill,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { SERVICE_DEFAULT_PORT, SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
 
@@ -11,7 +12,23 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
-const secret = optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters');
+/** The shortest secret accepted from any source (environment or file): an HMAC with a short key is guessable. */
+export const MIN_SECRET_LENGTH = 32;
+const secret = optionalString.refine((v) => v === undefined || v.length >= MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`);
+/** A comma-separated list, blanks dropped. */
+const stringList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_KEYWORDS.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 const serviceEnv = Object.fromEntries(
   SERVICE_NAMES.flatMap((name) => [
@@ -24,6 +41,11 @@ export const EnvSchema = z.object({
   PORT: port(8100),
   GATEWAY_PORT: port(4000),
   GATEWAY_URL: optionalString.pipe(z.url().optional()),
+  METRICS_PORT: port(9464),
+  TRUSTED_PROXIES: stringList.refine(
+    (list) => list.every(isProxyAddress),
+    'must list IP addresses, CIDR ranges (10.0.0.0/8) or loopback, linklocal, uniquelocal, comma-separated',
+  ),
   HOST: z.string().min(1).default('127.0.0.1'),
   PERCEPTIQ_DATA_DIR: z.string().min(1).default('./data'),
   PERCEPTIQ_ADMIN_TOKEN: secret,
@@ -66,6 +88,13 @@ export interface Config {
   host: string;
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
+  /** Prometheus `/metrics`, on its own port: operators scrape it, partners never reach it. */
+  metrics: { port: number };
+  /**
+   * Addresses or CIDR ranges of reverse proxies whose `X-Forwarded-For` is believed (Express
+   * `trust proxy` syntax). Empty: the socket's address is the caller's, whatever a header says.
+   */
+  trustedProxies: string[];
   rest: { port: number; jsonBodyLimitBytes: number; accessRequestsPerIpPerMinute: number; adminFailuresPerIpPerMinute: number };
   gateway: { port: number; url: string; maxDepth: number; maxComplexity: number; passthrough: boolean };
   services: Record<ServiceName, { port: number; url: string }>;
@@ -128,6 +157,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     dataDir: e.PERCEPTIQ_DATA_DIR,
+    metrics: { port: e.METRICS_PORT },
+    trustedProxies: e.TRUSTED_PROXIES,
     rest: {
       port: e.PORT,
       jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,

@@ -12,6 +12,8 @@ export * from './graphql-errors.js';
 export * from './subgraph.js';
 export * from './http/server.js';
 export * from './http/metrics.js';
+export * from './http/metrics-server.js';
+export * from './data-dir.js';
 export * from './store/index.js';
 export * from './bus/index.js';
 export * from './blobs/index.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './config.js';
+import { ConfigError, MIN_SECRET_LENGTH, type Config } from './config.js';
 import { randomUrlSafe } from './crypto.js';
 
 export interface Secrets {
@@ -21,8 +21,13 @@ export function resolveSecrets(config: Config): Secrets {
   const fromFile = (file: string, envValue: string | undefined, onCreate?: () => void): string => {
     if (envValue) return envValue;
     const path = join(config.dataDir, file);
-    if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-    mkdirSync(config.dataDir, { recursive: true });
+    if (existsSync(path)) {
+      const stored = readFileSync(path, 'utf8').trim();
+      // The environment's secrets are checked by the config schema; a file must pass the same bar.
+      if (stored.length < MIN_SECRET_LENGTH) throw new ConfigError([`${path}: must hold a secret of at least ${MIN_SECRET_LENGTH} characters`]);
+      return stored;
+    }
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const value = randomUrlSafe(48);
     writeFileSync(path, value + '\n', { mode: 0o600, flag: 'wx' });
     onCreate?.();

@@ -41,7 +41,7 @@ export function loadTypeDefs(moduleUrl: string): string {
   return readFileSync(new URL('../src/schema.graphql', moduleUrl), 'utf8');
 }
 
-/** Start a service's bus handlers and serve its subgraph (plus `/healthz`, `/readyz`, `/metrics`) on `port`. */
+/** Start a service's bus handlers and serve its subgraph (plus `/healthz` and `/readyz`) on `port`. */
 export async function serveService(module: ServiceModule, deps: ServiceDeps, port: number): Promise<Listening> {
   const { config, secrets, logger, lifecycle, bus, store } = deps;
   await module.start?.();
@@ -52,12 +52,13 @@ export async function serveService(module: ServiceModule, deps: ServiceDeps, por
     readiness: async () => {
       await Promise.all([bus.ping(), store.ping()]);
     },
+    trustedProxies: config.trustedProxies,
   });
   const subgraph = await createSubgraphHandler({
     name: module.name,
     typeDefs: module.typeDefs,
     resolvers: module.resolvers,
-    signer: new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000),
+    signer: new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000, module.name),
     logger,
   });
   lifecycle.onStop(`${module.name} subgraph`, subgraph.stop);

@@ -1,9 +1,15 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { ContextSigner, CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER } from '../src/client-context.js';
 import { constantTimeEqual, keyedHash, randomUrlSafe } from '../src/crypto.js';
+import { secureDataDir } from '../src/data-dir.js';
+import { resolveSecrets } from '../src/secrets.js';
 import { AppError, publicError } from '../src/errors.js';
 import { createBaseApp, listen } from '../src/http/server.js';
+import { serveMetrics } from '../src/http/metrics-server.js';
 import { Lifecycle } from '../src/lifecycle.js';
 import { createLogger } from '../src/logger.js';
 import { camelKeys, snakeKeys } from '../src/case.js';
@@ -35,25 +41,79 @@ describe('config', () => {
       /PERCEPTIQ_ADMIN_TOKEN.*PERCEPTIQ_KEY_SECRET.*PERCEPTIQ_CONTEXT_SECRET/,
     );
     expect(() => loadConfig({ PERCEPTIQ_KEY_SECRET: 'short' })).toThrow(/PERCEPTIQ_KEY_SECRET/);
+    // 31 characters is one short of the floor; 32 passes.
+    expect(() => loadConfig({ PERCEPTIQ_CONTEXT_SECRET: 'c'.repeat(31) })).toThrow(/PERCEPTIQ_CONTEXT_SECRET: must be at least 32 characters/);
+    expect(loadConfig({ PERCEPTIQ_CONTEXT_SECRET: 'c'.repeat(32) }).secrets.contextSecret).toBe('c'.repeat(32));
+  });
+
+  it('takes TRUSTED_PROXIES as a list of addresses and ranges, and refuses anything else', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: ' 10.0.0.0/8, ::1 ,loopback' }).trustedProxies).toEqual(['10.0.0.0/8', '::1', 'loopback']);
+    expect(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/TRUSTED_PROXIES/);
+    expect(() => loadConfig({ TRUSTED_PROXIES: 'proxy.example.com' })).toThrow(/TRUSTED_PROXIES/);
+  });
+});
+
+describe('secrets and the data dir', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = join(mkdtempSync(join(tmpdir(), 'perceptiq-kit-')), 'data');
+  });
+  afterEach(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+
+  it('refuses a secret file shorter than 32 characters, empty included', () => {
+    mkdirSync(dir);
+    for (const short of ['', 'x'.repeat(31)]) {
+      writeFileSync(join(dir, 'context-secret'), `${short}\n`);
+      expect(() => resolveSecrets(loadConfig({ PERCEPTIQ_DATA_DIR: dir }))).toThrow(/context-secret: must hold a secret of at least 32 characters/);
+    }
+    writeFileSync(join(dir, 'context-secret'), 'x'.repeat(32));
+    expect(resolveSecrets(loadConfig({ PERCEPTIQ_DATA_DIR: dir })).contextSecret).toBe('x'.repeat(32));
+  });
+
+  it('makes the data dir and everything written in it private', () => {
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755); // as an older version left it
+    secureDataDir(dir);
+    resolveSecrets(loadConfig({ PERCEPTIQ_DATA_DIR: dir }));
+    writeFileSync(join(dir, 'written-later'), 'x');
+    mkdirSync(join(dir, 'blobs'));
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const name of readdirSync(dir)) expect([name, statSync(join(dir, name)).mode & 0o077]).toEqual([name, 0]);
   });
 });
 
 describe('signed client context', () => {
-  const signer = new ContextSigner('s'.repeat(32), 30_000);
+  const signer = new ContextSigner('s'.repeat(32), 30_000, 'ingest');
   const ctx = { principal: { type: 'admin' as const }, request_id: 'r1', ip: '127.0.0.1' };
 
   it('round-trips a context until it expires', () => {
-    const headers = signer.sign(ctx, 1_000);
+    const headers = signer.sign(ctx, 'ingest', 1_000);
     expect(signer.verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER], 2_000)).toMatchObject(ctx);
     expect(signer.verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER], 31_001)).toBeUndefined();
   });
 
+  it('is accepted only by its audience', () => {
+    const forGateway = signer.sign(ctx, 'gateway');
+    expect(signer.verify(forGateway[CONTEXT_HEADER], forGateway[CONTEXT_SIGNATURE_HEADER])).toBeUndefined();
+    const gateway = new ContextSigner('s'.repeat(32), 30_000, 'gateway');
+    expect(gateway.verify(forGateway[CONTEXT_HEADER], forGateway[CONTEXT_SIGNATURE_HEADER])).toMatchObject(ctx);
+  });
+
+  it('refuses a context that would outlive one issued now, whoever signed it', () => {
+    const longLived = new ContextSigner('s'.repeat(32), 3_600_000, 'rest-adapter').sign(ctx, 'ingest', 1_000);
+    expect(signer.verify(longLived[CONTEXT_HEADER], longLived[CONTEXT_SIGNATURE_HEADER], 2_000)).toBeUndefined();
+    // The same context is fine for a verifier whose own TTL allows it.
+    const patient = new ContextSigner('s'.repeat(32), 3_600_000, 'ingest');
+    expect(patient.verify(longLived[CONTEXT_HEADER], longLived[CONTEXT_SIGNATURE_HEADER], 2_000)).toMatchObject(ctx);
+  });
+
   it('refuses a tampered body, a wrong signature, another secret and garbage', () => {
-    const headers = signer.sign(ctx);
-    const forged = Buffer.from(JSON.stringify({ ...ctx, principal: { type: 'public' }, exp: Date.now() + 1e6 })).toString('base64url');
+    const headers = signer.sign(ctx, 'ingest');
+    const forged = Buffer.from(JSON.stringify({ ...ctx, principal: { type: 'public' }, aud: 'ingest', exp: Date.now() + 1e4 })).toString('base64url');
     expect(signer.verify(forged, headers[CONTEXT_SIGNATURE_HEADER])).toBeUndefined();
     expect(signer.verify(headers[CONTEXT_HEADER], 'x')).toBeUndefined();
-    expect(new ContextSigner('t'.repeat(32), 30_000).verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER])).toBeUndefined();
+    expect(new ContextSigner('t'.repeat(32), 30_000, 'ingest').verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER])).toBeUndefined();
     expect(signer.verify(undefined, undefined)).toBeUndefined();
     const junk = 'not-json';
     expect(signer.verify(junk, keyedHash('s'.repeat(32), junk))).toBeUndefined();
@@ -89,11 +149,12 @@ describe('crypto and errors', () => {
 });
 
 describe('HTTP kit', () => {
-  it('serves liveness, readiness that follows dependencies and draining, metrics, and echoes request ids', async () => {
+  it('serves liveness, readiness that follows dependencies and draining, and echoes request ids; metrics only on their own port', async () => {
     const lifecycle = new Lifecycle(logger, 2_000);
     let ready = false;
-    const app = createBaseApp({ component: 'test', logger, lifecycle, readiness: async () => { if (!ready) throw new Error('store down'); } });
+    const app = createBaseApp({ component: 'test', logger, lifecycle, readiness: async () => { if (!ready) throw new Error('store down'); }, trustedProxies: [] });
     const { server } = await listen(app, '127.0.0.1', 0, lifecycle, 'test');
+    const metrics = await serveMetrics('127.0.0.1', 0, lifecycle);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
@@ -102,7 +163,11 @@ describe('HTTP kit', () => {
       const res = await fetch(`${base}/readyz`, { headers: { 'x-request-id': 'abc-123' } });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-request-id')).toBe('abc-123');
-      expect(await (await fetch(`${base}/metrics`)).text()).toContain('perceptiq_http_request_duration_seconds');
+      expect((await fetch(`${base}/metrics`)).status).toBe(404);
+      expect(await (await fetch(metrics.url)).text()).toContain('perceptiq_http_request_duration_seconds');
+      const other = await fetch(metrics.url.replace('/metrics', '/graphql'));
+      expect(other.status).toBe(404);
+      expect(await other.json()).toMatchObject({ error: { code: 'not_found' } });
       lifecycle.draining = true;
       expect((await fetch(`${base}/readyz`)).status).toBe(503);
     } finally {

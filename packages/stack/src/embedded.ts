@@ -6,6 +6,8 @@ import {
   Lifecycle,
   loadConfig,
   resolveSecrets,
+  secureDataDir,
+  serveMetrics,
   serveService,
   type Config,
   type Store,
@@ -17,6 +19,8 @@ import { openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES } from '
 export interface EmbeddedStack {
   restUrl: string;
   gatewayUrl: string;
+  /** Prometheus metrics of the whole process, on their own port. */
+  metricsUrl: string;
   serviceUrls: Record<ServiceName, string>;
   adminToken: string;
   /** Each service's store, for tests that need to arrange data the public API cannot create yet. */
@@ -33,6 +37,7 @@ export async function startEmbedded(config: Config): Promise<EmbeddedStack> {
   const logger = createLogger({ level: config.logLevel, name: 'perceptiq' });
   const lifecycle = new Lifecycle(logger, config.shutdownTimeoutMs);
   try {
+    secureDataDir(config.dataDir);
     const secrets = resolveSecrets(config);
     if (secrets.adminTokenGenerated) {
       // Printed once, on the console only (never into the JSON logs); kept in the data dir with mode 0600.
@@ -59,8 +64,9 @@ export async function startEmbedded(config: Config): Promise<EmbeddedStack> {
       { config: wired, secrets, bus, logger: logger.child({ component: 'rest-adapter' }), lifecycle, gatewayUrl },
       config.rest.port,
     );
-    logger.info({ rest: rest.url, gateway: gatewayUrl, mode: config.mode }, 'Perceptiq is serving');
-    return { restUrl: rest.url, gatewayUrl, serviceUrls, adminToken: secrets.adminToken, stores, lifecycle, stop: () => lifecycle.stop() };
+    const metrics = await serveMetrics(config.host, config.metrics.port, lifecycle);
+    logger.info({ rest: rest.url, gateway: gatewayUrl, metrics: metrics.url, mode: config.mode }, 'Perceptiq is serving');
+    return { restUrl: rest.url, gatewayUrl, metricsUrl: metrics.url, serviceUrls, adminToken: secrets.adminToken, stores, lifecycle, stop: () => lifecycle.stop() };
   } catch (err) {
     await lifecycle.stop();
     throw err;

@@ -1,6 +1,6 @@
 import { SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
 import { serveGateway } from '@perceptiq/gateway';
-import { ConfigError, createLogger, Lifecycle, loadConfig, resolveSecrets, serveService, type Config } from '@perceptiq/platform';
+import { ConfigError, createLogger, Lifecycle, loadConfig, resolveSecrets, secureDataDir, serveMetrics, serveService, type Config } from '@perceptiq/platform';
 import { serveRest } from '@perceptiq/rest-adapter';
 import { openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES } from './wiring.js';
 
@@ -15,6 +15,7 @@ async function main(role: Role, config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: role });
   const lifecycle = new Lifecycle(logger, config.shutdownTimeoutMs);
   lifecycle.installSignalHandlers();
+  secureDataDir(config.dataDir);
   const secrets = resolveSecrets(config);
   const store = (SERVICE_NAMES as readonly string[]).includes(role) ? await openServiceStore(config, role, lifecycle) : undefined;
   const bus = await openBus(config, role, lifecycle, logger, async () => store ?? openServiceStore(config, `${role}-bus`, lifecycle));
@@ -28,7 +29,8 @@ async function main(role: Role, config: Config): Promise<void> {
     const deps = { config, secrets, store: store!, bus, blobs: await openServiceBlobs(config, name), logger, lifecycle };
     url = (await serveService(await SERVICE_FACTORIES[name](deps), deps, config.services[name].port)).url;
   }
-  logger.info({ role, url, mode: config.mode }, 'serving');
+  const metrics = await serveMetrics(config.host, config.metrics.port, lifecycle);
+  logger.info({ role, url, metrics: metrics.url, mode: config.mode }, 'serving');
 }
 
 const role = process.argv[2] as Role | undefined;

@@ -101,7 +101,7 @@ export const createIngestService: ServiceFactory = async (deps) => {
     },
     routes(app) {
       mountUploadRoute(app, {
-        signer: new ContextSigner(deps.secrets.contextSecret, config.contextTtlSeconds * 1000),
+        signer: new ContextSigner(deps.secrets.contextSecret, config.contextTtlSeconds * 1000, 'ingest'),
         service,
         receive,
         logger,

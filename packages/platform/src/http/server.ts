@@ -4,7 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle.js';
 import { requestIdFrom, runWithContext } from '../request-context.js';
-import { httpRequestDuration, metricsRegistry } from './metrics.js';
+import { httpRequestDuration } from './metrics.js';
 
 export interface BaseAppOptions {
   /** Component name, used as a metrics label and in logs. */
@@ -13,6 +13,11 @@ export interface BaseAppOptions {
   lifecycle: Lifecycle;
   /** Resolves when every dependency (bus, store, …) answers; `/readyz` is 503 otherwise. */
   readiness: () => Promise<void>;
+  /**
+   * Proxies whose `X-Forwarded-For` decides `req.ip` (`TRUSTED_PROXIES`). Empty: the socket's own
+   * address, so no caller can choose the address that rate limits and lockouts key on.
+   */
+  trustedProxies: readonly string[];
 }
 
 declare module 'express-serve-static-core' {
@@ -23,13 +28,14 @@ declare module 'express-serve-static-core' {
 
 /**
  * The part every process shares: request ids (echoed, carried in async context), `/healthz`,
- * `/readyz`, `/metrics` and a request-duration histogram. Routes are added by the caller.
+ * `/readyz` and a request-duration histogram (`/metrics` has a port of its own: metrics-server.ts).
+ * Routes are added by the caller.
  */
 export function createBaseApp(options: BaseAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustedProxies.length ? [...options.trustedProxies] : false);
   const duration = httpRequestDuration();
 
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -64,11 +70,6 @@ export function createBaseApp(options: BaseAppOptions): Express {
       options.logger.warn({ err: (err as Error).message }, 'not ready');
       res.status(503).json({ status: 'not_ready' });
     }
-  });
-  app.get('/metrics', async (_req, res) => {
-    const registry = metricsRegistry();
-    res.setHeader('Content-Type', registry.contentType);
-    res.send(await registry.metrics());
   });
   return app;
 }
