@@ -1,6 +1,4 @@
-import { AppError } from '@perceptiq/platform';
 import {
-  GraphQLError,
   isAbstractType,
   Kind,
   TypeInfo,
@@ -9,7 +7,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
-import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { measureOperation, type OperationMeasure } from './operation-cost.js';
 import type { SupergraphIndex } from './supergraph-index.js';
 
 export interface OperationAnalysis {
@@ -17,17 +15,16 @@ export interface OperationAnalysis {
   requirements: string[][][];
   /** The one subgraph that can answer the whole operation by itself, if there is one. */
   singleSubgraph: string | null;
-  /** The operation's definitions (the selected operation and the fragments), for complexity. */
-  relevant: DocumentNode;
-  /** True when @skip/@include make the complexity depend on the request's variables. */
-  conditional: boolean;
-  /** Complexity, remembered after the first request when it cannot depend on variables. */
-  complexity?: number;
+  /**
+   * Aliases and cost of the operation for these variables: measured once and remembered
+   * when no list size comes from a variable, else measured for each request.
+   */
+  measure(variables: Record<string, unknown>): OperationMeasure;
 }
 
 /**
- * Look at an operation once (the result is cached per document): which scopes its fields need
- * and whether a single subgraph can resolve all of it.
+ * Look at an operation once (the result is cached per document): which scopes its fields need,
+ * whether a single subgraph can resolve all of it, and how much answering it would take.
  */
 export function analyzeOperation(
   schema: GraphQLSchema,
@@ -38,7 +35,6 @@ export function analyzeOperation(
   const requirements: string[][][] = [];
   let candidates: Set<string> | null = null;
   let passThrough = true;
-  let conditional = false;
   const typeInfo = new TypeInfo(schema);
   const relevant: DocumentNode = {
     ...document,
@@ -51,9 +47,6 @@ export function analyzeOperation(
   visit(
     relevant,
     visitWithTypeInfo(typeInfo, {
-      Directive(node) {
-        if (node.name.value === 'skip' || node.name.value === 'include') conditional = true;
-      },
       Field(node) {
         const parent = typeInfo.getParentType();
         const name = node.name.value;
@@ -76,32 +69,14 @@ export function analyzeOperation(
   );
   const remaining = candidates as Set<string> | null;
   const singleSubgraph = passThrough && remaining && remaining.size > 0 ? [...remaining].sort()[0]! : null;
-  return { requirements, singleSubgraph, relevant, conditional };
-}
-
-/**
- * Every selected field costs 1; @skip/@include are evaluated with the request's variables (which
- * graphql-query-complexity coerces, so it needs the real ones even when nothing depends on them).
- */
-export function operationComplexity(
-  schema: GraphQLSchema,
-  analysis: OperationAnalysis,
-  operationName: string | undefined,
-  variables: Record<string, unknown>,
-): number {
-  try {
-    return getComplexity({
-      schema,
-      query: analysis.relevant,
-      ...(operationName ? { operationName } : {}),
-      variables,
-      estimators: [simpleEstimator({ defaultComplexity: 1 })],
-    });
-  } catch (err) {
-    // Variables that do not coerce (missing, wrong type) are the caller's mistake.
-    if (err instanceof GraphQLError) throw new AppError('invalid_request', err.message);
-    throw err;
-  }
+  let fixed: OperationMeasure | undefined;
+  const measure = (variables: Record<string, unknown>): OperationMeasure => {
+    if (fixed) return fixed;
+    const { varies, ...measured } = measureOperation(schema, index, relevant, variables);
+    if (!varies) fixed = measured;
+    return measured;
+  };
+  return { requirements, singleSubgraph, measure };
 }
 
 /** The first scope the caller lacks, or undefined when every requirement is met. */

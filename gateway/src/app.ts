@@ -1,5 +1,4 @@
 import { ApolloGateway } from '@apollo/gateway';
-import type { ServiceName } from '@perceptiq/contracts';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
@@ -19,15 +18,16 @@ import {
   UsageRecorder,
 } from '@perceptiq/platform';
 import express, { type Express, type Request, type Response } from 'express';
-import depthLimit from 'graphql-depth-limit';
 import { print, type GraphQLFormattedError } from 'graphql';
-import { analyzeOperation, operationComplexity, type OperationAnalysis } from './analyze-operation.js';
+import { analyzeOperation, type OperationAnalysis } from './analyze-operation.js';
 import { readCommittedSupergraph } from './compose.js';
 import { authenticate, type GatewayContext } from './context.js';
-import { GatewayFastPath, operationsByPath } from './fast-path.js';
-import { enforceOperationPolicy } from './operation-policy.js';
+import { depthLimit } from './depth-limit.js';
+import { GatewayFastPath, operationsByPath, wireError } from './fast-path.js';
+import { enforceOperationPolicy, type OperationLimits } from './operation-policy.js';
 import { SignedContextDataSource } from './signed-data-source.js';
-import { indexSupergraph, withoutSecurityFeatures, type SupergraphIndex } from './supergraph-index.js';
+import { SubgraphClient } from './subgraph-client.js';
+import { indexSupergraph, withoutSecurityFeatures } from './supergraph-index.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -40,6 +40,8 @@ export interface GatewayDeps {
 }
 
 const ANALYSIS_CACHE_SIZE = 1_000;
+/** Far above any real operation (the REST adapter's largest has 64 tokens); see `parseOptions` below. */
+const MAX_TOKENS = 10_000;
 
 // A self-hosted gateway must not phone home: @apollo/gateway otherwise reports usage to Apollo
 // and probes cloud metadata endpoints at start-up. An operator can still opt in explicitly.
@@ -47,8 +49,9 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 
 /**
  * The federated gateway: Apollo Gateway over a static supergraph, plus what the Node gateway
- * lacks — authentication, per-field scopes, depth and complexity limits, masked errors, a signed
- * client context to subgraphs — and a pass-through for operations one subgraph can answer alone
+ * lacks — authentication, per-field scopes, alias, depth and list-size-aware cost limits checked
+ * before anything runs, masked errors, a signed client context to subgraphs and a size cap on
+ * their answers — and a pass-through for operations one subgraph can answer alone
  * (most of them): the query planner's executor is skipped, and once Apollo has validated an
  * operation, later calls skip Apollo Server too (see fast-path.ts and bench/RESULTS.md).
  */
@@ -64,23 +67,24 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
     return service.url;
   };
 
+  const subgraphs = new SubgraphClient({
+    signer,
+    url: urlOf,
+    timeoutMs: config.bus.requestTimeoutMs,
+    maxResponseBytes: config.gateway.maxResponseBytes,
+  });
+  const limits: OperationLimits = { maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
+
   const gateway = new ApolloGateway({
     supergraphSdl: withoutSecurityFeatures(supergraphSdl),
-    buildService: ({ name }) => new SignedContextDataSource(name as ServiceName, urlOf(name), signer),
+    buildService: ({ name }) => new SignedContextDataSource(name, subgraphs),
     logger,
   });
   const analyses = new Map<string, OperationAnalysis>();
   const usage = new UsageRecorder(bus, logger, lifecycle);
   const authenticateCall = (req: Request, res: Response) =>
     authenticate(req, res, signer, auth, (clientId) => res.on('finish', () => usage.record(clientId, 'graphql', res.statusCode)));
-  const fastPath = new GatewayFastPath({
-    signer,
-    logger,
-    maxComplexity: config.gateway.maxComplexity,
-    timeoutMs: config.bus.requestTimeoutMs,
-    subgraphUrl: urlOf,
-    authenticate: authenticateCall,
-  });
+  const fastPath = new GatewayFastPath({ client: subgraphs, logger, limits, authenticate: authenticateCall });
 
   const policy: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
@@ -94,15 +98,11 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
             analyses.set(cacheKey, analysis);
           }
           rc.contextValue.analysis = analysis;
-          let complexity: number;
           try {
-            complexity =
-              analysis.complexity ?? operationComplexity(rc.schema, analysis, rc.operationName ?? undefined, rc.request.variables ?? {});
-            enforceOperationPolicy(analysis, rc.contextValue.principal, complexity, config.gateway.maxComplexity);
+            enforceOperationPolicy(analysis, rc.contextValue.principal, analysis.measure(rc.request.variables ?? {}), limits);
           } catch (err) {
             throw isAppError(err) ? toGraphQLError(err) : err;
           }
-          if (!analysis.conditional) analysis.complexity = complexity;
           if (config.gateway.passthrough && rc.request.query) fastPath.remember(rc.request.query, rc.request.operationName, analysis);
         },
         async responseForOperation(rc) {
@@ -112,14 +112,25 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
             return null;
           }
           operationsByPath().inc({ path: 'apollo' });
-          const res = await fastPath.forward(target, rc.contextValue, {
-            query: rc.request.query ?? print(rc.document),
-            variables: rc.request.variables ?? {},
-            operationName: rc.request.operationName,
-          });
+          let res;
+          try {
+            res = await subgraphs.send(target, rc.contextValue, {
+              query: rc.request.query ?? print(rc.document),
+              variables: rc.request.variables ?? {},
+              operationName: rc.request.operationName,
+            });
+          } catch (err) {
+            // Answered, not thrown: Apollo turns anything thrown here into a bare 500.
+            if (!isAppError(err)) throw err;
+            return {
+              http: { status: err.httpStatus, headers: new HeaderMap(Object.entries(err.headers ?? {})) },
+              body: { kind: 'single', singleResult: { errors: [wireError(err)] } },
+            };
+          }
           const body = (res.body ?? {}) as { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
           return {
-            http: { status: undefined, headers: new HeaderMap() },
+            // The subgraph's status, as the fast path answers it (e.g. an upload refused whole before anything ran).
+            http: { status: res.status, headers: new HeaderMap() },
             body: { kind: 'single', singleResult: { data: body.data ?? null, ...(body.errors ? { errors: body.errors } : {}) } },
           };
         },
@@ -132,6 +143,9 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<Express> {
     formatError: formatGraphQLError(logger),
     plugins: [policy],
     validationRules: [depthLimit(config.gateway.maxDepth)],
+    // graphql's validation recurses along fragment spreads: a chain of ~4,000 fragments overflows
+    // its stack (a 500). Bounding the tokens bounds the chain (~1,200 fragments at most).
+    parseOptions: { maxTokens: MAX_TOKENS },
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     introspection: true,

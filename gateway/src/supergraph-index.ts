@@ -2,8 +2,9 @@ import { Kind, parse, type ConstDirectiveNode, type DocumentNode, type ValueNode
 
 /**
  * What the gateway needs to know about the supergraph beyond its API schema: the scopes each
- * field requires (`@requiresScopes`, which the Node gateway does not enforce itself) and which
- * subgraphs can resolve each field (from `@join__type` / `@join__field`).
+ * field requires (`@requiresScopes`, which the Node gateway does not enforce itself), which
+ * subgraphs can resolve each field (from `@join__type` / `@join__field`), and the cost directives
+ * (`@cost`, `@listSize`) the subgraphs declare: the API schema drops all of these.
  */
 export interface SupergraphIndex {
   /** `Type.field` → alternatives, each a list of scopes that must all be held. */
@@ -12,6 +13,19 @@ export interface SupergraphIndex {
   resolvableIn: Map<string, Set<string>>;
   /** Subgraph names as composed. */
   subgraphs: string[];
+  /** `Type.field` → its `@cost(weight:)`. */
+  costs: Map<string, number>;
+  /** `Type.field` → its `@listSize`. */
+  listSizes: Map<string, ListSize>;
+}
+
+/** The cost spec's `@listSize` (https://specs.apollo.dev/cost/v0.1). */
+export interface ListSize {
+  assumedSize?: number;
+  /** Arguments whose value is the list's size (e.g. `limit`). */
+  slicingArguments?: string[];
+  /** For a field returning a page object: the child list fields the size applies to. */
+  sizedFields?: string[];
 }
 
 export function indexSupergraph(sdl: string): SupergraphIndex {
@@ -27,6 +41,8 @@ export function indexSupergraph(sdl: string): SupergraphIndex {
   }
   const scopes = new Map<string, string[][]>();
   const resolvableIn = new Map<string, Set<string>>();
+  const costs = new Map<string, number>();
+  const listSizes = new Map<string, ListSize>();
   for (const def of doc.definitions) {
     if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
     const typeGraphs = new Set(
@@ -44,9 +60,19 @@ export function indexSupergraph(sdl: string): SupergraphIndex {
             .map((d) => graphNames.get(enumArg(d, 'graph') ?? '') ?? '')
         : [...typeGraphs];
       resolvableIn.set(key, new Set(graphs.filter(Boolean)));
+      const weight = intArg(directive(field.directives, 'cost'), 'weight');
+      if (weight !== undefined) costs.set(key, weight);
+      const listSize = directive(field.directives, 'listSize');
+      if (listSize) {
+        listSizes.set(key, {
+          assumedSize: intArg(listSize, 'assumedSize'),
+          slicingArguments: stringListArg(listSize, 'slicingArguments'),
+          sizedFields: stringListArg(listSize, 'sizedFields'),
+        });
+      }
     }
   }
-  return { scopes, resolvableIn, subgraphs: [...graphNames.values()] };
+  return { scopes, resolvableIn, subgraphs: [...graphNames.values()], costs, listSizes };
 }
 
 /** The supergraph without `@requiresScopes` (the Node gateway refuses SECURITY features it does not implement; the gateway enforces scopes itself from the index). */
@@ -77,6 +103,14 @@ const stringArg = (d: ConstDirectiveNode | undefined, name: string) => {
 const enumArg = (d: ConstDirectiveNode, name: string) => {
   const v = d.arguments?.find((a) => a.name.value === name)?.value;
   return v?.kind === Kind.ENUM ? v.value : undefined;
+};
+const intArg = (d: ConstDirectiveNode | undefined, name: string) => {
+  const v = d?.arguments?.find((a) => a.name.value === name)?.value;
+  return v?.kind === Kind.INT ? Number(v.value) : undefined;
+};
+const stringListArg = (d: ConstDirectiveNode, name: string) => {
+  const v = d.arguments?.find((a) => a.name.value === name)?.value;
+  return v?.kind === Kind.LIST ? v.values.map(stringValue).filter((s): s is string => !!s) : undefined;
 };
 const boolArg = (d: ConstDirectiveNode, name: string) => {
   const v = d.arguments?.find((a) => a.name.value === name)?.value;

@@ -1,6 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { parse, type GraphQLSchema } from 'graphql';
-import { analyzeOperation, missingScope, operationComplexity } from '../src/analyze-operation.js';
+import { analyzeOperation, missingScope } from '../src/analyze-operation.js';
 import { composeSupergraph, readCommittedSupergraph } from '../src/compose.js';
 import { indexSupergraph, withoutSecurityFeatures } from '../src/supergraph-index.js';
 
@@ -35,6 +35,13 @@ describe('supergraph', () => {
     expect(index.subgraphs.sort()).toEqual(['access', 'analytics', 'ingest', 'qa', 'templates']);
   });
 
+  it('carries the cost directives of the subgraph SDL into the supergraph', () => {
+    expect(index.listSizes.get('Query.documents')).toEqual({ slicingArguments: ['limit'], sizedFields: ['documents'] });
+    expect(index.listSizes.get('Document.pages')).toEqual({ assumedSize: 500 });
+    expect(index.listSizes.get('Page.words')).toEqual({ assumedSize: 1000 });
+    expect(index.costs.get('Document.text')).toBe(500);
+  });
+
   it('strips only the security feature the Node gateway refuses', () => {
     const stripped = withoutSecurityFeatures(committed);
     expect(stripped).not.toMatch(/requiresScopes/);
@@ -60,18 +67,6 @@ describe('analyzeOperation', () => {
     const q = 'query A { ...F } query B { me { clientId } } fragment F on Query { summary { totalDocuments } }';
     expect(analyze(q, 'A').requirements).toEqual([[['summary']]]);
     expect(analyze('query B { me { clientId } } query C { templates { name } }', 'B').requirements).toEqual([]);
-  });
-});
-
-describe('complexity', () => {
-  it('counts every selected field, evaluating @skip/@include with the variables given', () => {
-    const fixed = analyzeOperation(schema, index, parse('query($id: ID!) { me { clientId tier } document(id: $id) { id } }'), undefined);
-    expect(fixed.conditional).toBe(false);
-    expect(operationComplexity(schema, fixed, undefined, { id: 'doc_1' })).toBe(5);
-    const conditional = analyzeOperation(schema, index, parse('query($x: Boolean!) { me { clientId tier @include(if: $x) } }'), undefined);
-    expect(conditional.conditional).toBe(true);
-    expect(operationComplexity(schema, conditional, undefined, { x: false })).toBe(2);
-    expect(operationComplexity(schema, conditional, undefined, { x: true })).toBe(3);
   });
 });
 

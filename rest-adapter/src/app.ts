@@ -48,7 +48,7 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
   const { config, secrets, bus, logger, lifecycle } = deps;
   const auth = new EdgeAuthenticator(bus, secrets.keySecret);
   const signer = new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000, 'rest-adapter');
-  const gateway = new GatewayClient(deps.gatewayUrl ?? config.gateway.url, signer, config.bus.requestTimeoutMs);
+  const gateway = new GatewayClient(deps.gatewayUrl ?? config.gateway.url, signer, config.bus.requestTimeoutMs, config.gateway.maxResponseBytes);
   const usage = new UsageRecorder(bus, logger, lifecycle);
   // A whole upload request: every file at its limit, plus room for the multipart framing.
   const uploadLimit = config.ingest.maxFiles * config.ingest.maxFileBytes + 1024 * 1024;

@@ -15,6 +15,7 @@ export class GatewayClient {
     private readonly url: string,
     private readonly signer: ContextSigner,
     private readonly timeoutMs: number,
+    private readonly maxResponseBytes: number,
   ) {}
 
   async execute(
@@ -26,7 +27,7 @@ export class GatewayClient {
       ...this.signer.sign({ principal: caller.principal, request_id: caller.requestId, ip: caller.ip }, 'gateway'),
       'x-request-id': caller.requestId,
     };
-    const res = await postJson(this.url, { query: document, variables }, headers, this.timeoutMs);
+    const res = await postJson(this.url, { query: document, variables }, headers, this.timeoutMs, this.maxResponseBytes);
     const body = (res.body ?? {}) as { data?: Record<string, unknown> | null; errors?: GraphQLWireError[] };
     const first = body.errors?.[0];
     if (first) throw errorFromWire(first.extensions?.code, first.message ?? 'The operation failed.', first.extensions?.details);

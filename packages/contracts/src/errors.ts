@@ -4,6 +4,12 @@
  */
 export const ERROR_HTTP_STATUS = {
   invalid_request: 400,
+  /** A GraphQL operation whose estimated cost (list sizes included) or depth is over the limit. */
+  query_too_complex: 400,
+  /** A GraphQL operation with more aliased fields than allowed (each alias repeats work). */
+  too_many_aliases: 400,
+  /** An answer larger than one response may be: ask for less (fewer documents, no words). Not retryable as is. */
+  response_too_large: 400,
   invalid_token: 401,
   invalid_admin_token: 401,
   insufficient_scope: 403,

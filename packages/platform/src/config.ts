@@ -64,7 +64,9 @@ export const EnvSchema = z.object({
   BUS_REQUEST_TIMEOUT_MS: positiveInt(5_000),
   CONTEXT_TTL_SECONDS: positiveInt(30),
   GRAPHQL_MAX_DEPTH: positiveInt(12),
-  GRAPHQL_MAX_COMPLEXITY: positiveInt(2_000),
+  GRAPHQL_MAX_COST: positiveInt(1_000_000),
+  GRAPHQL_MAX_ALIASES: positiveInt(15),
+  SUBGRAPH_MAX_RESPONSE_BYTES: positiveInt(64 * 1024 * 1024),
   GATEWAY_PASSTHROUGH: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   JSON_BODY_LIMIT_BYTES: positiveInt(10 * 1024 * 1024),
   ACCESS_REQUESTS_PER_IP_PER_MINUTE: positiveInt(10),
@@ -96,7 +98,17 @@ export interface Config {
    */
   trustedProxies: string[];
   rest: { port: number; jsonBodyLimitBytes: number; accessRequestsPerIpPerMinute: number; adminFailuresPerIpPerMinute: number };
-  gateway: { port: number; url: string; maxDepth: number; maxComplexity: number; passthrough: boolean };
+  gateway: {
+    port: number;
+    url: string;
+    maxDepth: number;
+    /** Highest estimated cost of one operation, list sizes included (gateway/src/operation-cost.ts). */
+    maxCost: number;
+    maxAliases: number;
+    /** Largest answer read from a subgraph (or from the gateway, by the REST adapter); the socket is cut past it. */
+    maxResponseBytes: number;
+    passthrough: boolean;
+  };
   services: Record<ServiceName, { port: number; url: string }>;
   bus: { natsUrl?: string; requestTimeoutMs: number };
   store: { mongodbUri?: string };
@@ -169,7 +181,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: e.GATEWAY_PORT,
       url: e.GATEWAY_URL ?? `http://${loopback}:${e.GATEWAY_PORT}/graphql`,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
-      maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxResponseBytes: e.SUBGRAPH_MAX_RESPONSE_BYTES,
       passthrough: e.GATEWAY_PASSTHROUGH,
     },
     services,

@@ -7,7 +7,7 @@ import { IngestService } from './ingest-service.js';
 import { createTesseractEngine, type OcrEngine } from './ocr/index.js';
 import { PageRepository } from './pages.js';
 import { DocumentProcessor } from './processor.js';
-import { receiveBytes, type ReceiveOptions } from './receive-upload.js';
+import { receiveEncoded, type ReceiveOptions } from './receive-upload.js';
 import { createResolvers } from './resolvers.js';
 import { mountUploadRoute } from './upload-route.js';
 import { pageFacts } from './views.js';
@@ -68,7 +68,7 @@ export const createIngestService: ServiceFactory = async (deps) => {
   return {
     name: 'ingest',
     typeDefs: loadTypeDefs(import.meta.url),
-    resolvers: createResolvers({ docs, pages, service, receive: (filename, bytes) => receiveBytes(filename, bytes, receive) }),
+    resolvers: createResolvers({ docs, pages, service, receive: (files) => receiveEncoded(files, receive), maxDocumentPages: config.ingest.maxPages }),
     async start() {
       await docs.init();
       await pages.init();

@@ -10,6 +10,11 @@ const HEAD_BYTES = 64 * 1024;
 /** A zip (DOCX or not) is told apart by its directory at the end: those are sniffed whole, from the stored blob. */
 const isZip = (head: Buffer) => head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
 const FILE_FIELDS = new Set(['files', 'file', 'files[]']);
+/**
+ * All files of one GraphQL upload together: they travel base64-encoded (4/3 of their size) in one
+ * JSON body, and the subgraph takes bodies up to 8 MB.
+ */
+const MAX_ENCODED_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 export interface ReceiveOptions {
   blobs: BlobStore;
@@ -56,7 +61,7 @@ export function receiveUpload(req: IncomingMessage, options: ReceiveOptions): Pr
       void Promise.all(pending).then(async (files) => {
         if (tooMany) {
           await Promise.all(files.filter((f) => !f.refusal).map((f) => options.discard(f.sha256)));
-          throw new AppError('invalid_request', `At most ${options.maxFiles} files can be uploaded in one request.`, { max_files: options.maxFiles });
+          throw tooManyFiles(options.maxFiles);
         }
         if (files.length === 0) throw new AppError('invalid_request', 'No files were sent: add one or more `files` parts.');
         return files;
@@ -88,11 +93,35 @@ async function storeOne(stream: NodeJS.ReadableStream, filename: string, options
   return classify(filename, sha256, size, truncated, Buffer.concat(chunks), options);
 }
 
-/** The same checks for bytes that arrived whole (base64 through GraphQL). */
-export async function receiveBytes(filename: string, bytes: Buffer, options: ReceiveOptions): Promise<ReceivedFile> {
-  const truncated = bytes.length > options.maxFileBytes;
-  const { sha256 } = await options.blobs.put(truncated ? bytes.subarray(0, 0) : bytes);
-  return classify(filename, sha256, bytes.length, truncated, bytes.subarray(0, HEAD_BYTES), options);
+const tooManyFiles = (maxFiles: number) =>
+  new AppError('invalid_request', `At most ${maxFiles} files can be uploaded in one request.`, { max_files: maxFiles });
+
+/**
+ * The same limits for files that arrive base64-encoded in a GraphQL mutation: more files than a
+ * multipart upload takes, or more bytes in all, refuse the whole request before anything is
+ * decoded or stored; each file is then checked like a multipart file (over the size limit,
+ * empty, unsupported: refused on arrival), one decoded at a time.
+ */
+export async function receiveEncoded(files: Array<{ filename: string; contentBase64: string }>, options: ReceiveOptions): Promise<ReceivedFile[]> {
+  if (files.length === 0) throw new AppError('invalid_request', 'No files were sent.');
+  if (files.length > options.maxFiles) throw tooManyFiles(options.maxFiles);
+  const total = files.reduce((sum, f) => sum + Buffer.byteLength(f.contentBase64, 'base64'), 0);
+  const maxTotal = Math.min(MAX_ENCODED_UPLOAD_BYTES, options.maxFiles * options.maxFileBytes);
+  if (total > maxTotal) {
+    throw new AppError('payload_too_large', `The upload is larger than ${Math.round(maxTotal / (1024 * 1024))} MB in all; send larger uploads to POST /v1/upload.`, {
+      max_total_bytes: maxTotal,
+    });
+  }
+  const received: ReceivedFile[] = [];
+  for (const f of files) {
+    const declared = Buffer.byteLength(f.contentBase64, 'base64');
+    // An oversized file is refused by its decoded size, without decoding it.
+    const tooLarge = declared > options.maxFileBytes;
+    const bytes = tooLarge ? Buffer.alloc(0) : Buffer.from(f.contentBase64, 'base64');
+    const { sha256 } = await options.blobs.put(bytes);
+    received.push(await classify(f.filename, sha256, tooLarge ? declared : bytes.length, tooLarge, bytes.subarray(0, HEAD_BYTES), options));
+  }
+  return received;
 }
 
 async function classify(

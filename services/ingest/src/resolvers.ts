@@ -1,20 +1,22 @@
-import { AppError, requireClient, type SubgraphContext, type SubgraphResolvers } from '@perceptiq/platform';
-import type { DocumentRepository } from './documents.js';
+import { AppError, requireClient, toGraphQLError, type SubgraphContext, type SubgraphResolvers } from '@perceptiq/platform';
+import type { DocumentRecord, DocumentRepository } from './documents.js';
 import type { IngestService, ReceivedFile } from './ingest-service.js';
 import type { PageRepository } from './pages.js';
+import { PageReadBudget } from './read-budget.js';
 import { documentView, pageView, progressView } from './views.js';
 
-/** Base64 uploads through GraphQL are for small files; larger ones use the multipart endpoint. */
-export const MAX_BASE64_FILE_BYTES = 5 * 1024 * 1024;
-
-type DocumentParent = ReturnType<typeof documentView>;
+/** A document as resolvers hand it to its fields: the GraphQL view, plus the pages stored so far (for the read budget). */
+const documentParent = (d: DocumentRecord) => ({ ...documentView(d), storedPages: Math.max(d.page_count, d.pages_done) });
+type DocumentParent = ReturnType<typeof documentParent>;
 
 export interface IngestResolverDeps {
   docs: DocumentRepository;
   pages: PageRepository;
   service: IngestService;
-  /** Store decoded bytes like a multipart file (sniffed, refused on arrival where needed). */
-  receive(filename: string, bytes: Buffer): Promise<ReceivedFile>;
+  /** Store base64 files under the multipart upload's limits (refused whole, or each on arrival). */
+  receive(files: Array<{ filename: string; contentBase64: string }>): Promise<ReceivedFile[]>;
+  /** DOCUMENT_MAX_PAGES. */
+  maxDocumentPages: number;
 }
 
 /** Page content needs the documents scope however the document was reached (e.g. from a mutation's answer). */
@@ -26,14 +28,15 @@ function requireReader(ctx: SubgraphContext): string {
   return client.client_id;
 }
 
-export function createResolvers({ docs, pages, service, receive }: IngestResolverDeps): SubgraphResolvers {
+export function createResolvers({ docs, pages, service, receive, maxDocumentPages }: IngestResolverDeps): SubgraphResolvers {
+  const budget = new PageReadBudget(2 * maxDocumentPages);
   return {
     Query: {
       documents: async (_: unknown, args: { limit: number; cursor?: string | null; includeArchived: boolean }, ctx: SubgraphContext) => {
         const page = await docs.list(requireClient(ctx).client_id, args);
-        return { documents: page.documents.map(documentView), nextCursor: page.nextCursor };
+        return { documents: page.documents.map(documentParent), nextCursor: page.nextCursor };
       },
-      document: async (_: unknown, args: { id: string }, ctx: SubgraphContext) => documentView(await docs.get(requireClient(ctx).client_id, args.id)),
+      document: async (_: unknown, args: { id: string }, ctx: SubgraphContext) => documentParent(await docs.get(requireClient(ctx).client_id, args.id)),
       processingStatus: async (
         _: unknown,
         args: { batchId?: string | null; docId?: string | null; limit: number; cursor?: string | null },
@@ -52,14 +55,12 @@ export function createResolvers({ docs, pages, service, receive }: IngestResolve
     Mutation: {
       uploadDocuments: async (_: unknown, args: { files: Array<{ filename: string; contentBase64: string }>; merge: boolean }, ctx: SubgraphContext) => {
         const clientId = requireClient(ctx).client_id;
-        if (args.files.length === 0) throw new AppError('invalid_request', 'No files were sent.');
-        const received: ReceivedFile[] = [];
-        for (const [i, f] of args.files.entries()) {
-          // base64 is 4/3 of the bytes: refuse before decoding anything oversized.
-          if (f.contentBase64.length > Math.ceil((MAX_BASE64_FILE_BYTES * 4) / 3) + 4) {
-            throw new AppError('payload_too_large', `${f.filename}: files sent as base64 are limited to 5 MB; use POST /v1/upload.`, { field: `files.${i}` });
-          }
-          received.push(await receive(f.filename, Buffer.from(f.contentBase64, 'base64')));
+        let received: ReceivedFile[];
+        try {
+          received = await receive(args.files);
+        } catch (err) {
+          // Refused whole before anything was stored: with its HTTP status, as the multipart route answers it.
+          throw err instanceof AppError ? toGraphQLError(err) : err;
         }
         const answer = await service.acceptUpload(clientId, received, args.merge);
         return {
@@ -79,16 +80,22 @@ export function createResolvers({ docs, pages, service, receive }: IngestResolve
         return { docId: doc_id, deleted };
       },
       restoreDocument: async (_: unknown, args: { id: string }, ctx: SubgraphContext) =>
-        documentView(await service.restore(requireClient(ctx).client_id, args.id)),
+        documentParent(await service.restore(requireClient(ctx).client_id, args.id)),
       retryDocument: async (_: unknown, args: { id: string }, ctx: SubgraphContext) =>
-        documentView(await service.retry(requireClient(ctx).client_id, args.id)),
+        documentParent(await service.retry(requireClient(ctx).client_id, args.id)),
     },
     Document: {
-      __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => documentView(await docs.get(requireClient(ctx).client_id, ref.id)),
-      text: async (doc: DocumentParent, _: unknown, ctx: SubgraphContext) =>
-        (await pages.list(requireReader(ctx), doc.id, false)).map((p) => p.text).join('\f'),
-      pages: async (doc: DocumentParent, args: { words: boolean }, ctx: SubgraphContext) =>
-        (await pages.list(requireReader(ctx), doc.id, args.words)).map(pageView),
+      __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => documentParent(await docs.get(requireClient(ctx).client_id, ref.id)),
+      text: async (doc: DocumentParent, _: unknown, ctx: SubgraphContext) => {
+        const clientId = requireReader(ctx);
+        budget.take(ctx, doc.storedPages);
+        return (await pages.list(clientId, doc.id, false)).map((p) => p.text).join('\f');
+      },
+      pages: async (doc: DocumentParent, args: { words: boolean }, ctx: SubgraphContext) => {
+        const clientId = requireReader(ctx);
+        budget.take(ctx, doc.storedPages);
+        return (await pages.list(clientId, doc.id, args.words)).map(pageView);
+      },
     },
   };
 }

@@ -12,12 +12,27 @@ export interface JsonResponse {
   body: unknown;
 }
 
+const tooLarge = (maxBytes: number) =>
+  new AppError(
+    'response_too_large',
+    `The answer is over the ${maxBytes}-byte limit of one response; ask for less in one request (fewer documents, or pages without words).`,
+    { max_bytes: maxBytes },
+  );
+
 /**
  * POST a JSON body and parse the JSON answer, over plain keep-alive HTTP (the internal hops are
  * loopback or cluster-local; node's fetch costs noticeably more per call on this hot path).
- * A connection failure or timeout is `AppError('unavailable')`.
+ * A connection failure or timeout is `AppError('unavailable')`. An answer over `maxResponseBytes`
+ * (declared or counted while it arrives) is never buffered whole: the socket is destroyed and the
+ * call fails with `response_too_large`.
  */
-export function postJson(url: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<JsonResponse> {
+export function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  maxResponseBytes: number,
+): Promise<JsonResponse> {
   const payload = Buffer.from(JSON.stringify(body));
   const target = new URL(url);
   return new Promise((resolve, reject) => {
@@ -33,13 +48,24 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let received = 0;
+        const refuse = () => {
+          reject(tooLarge(maxResponseBytes));
+          req.destroy(); // the rest of the answer is never read; the socket is not reused
+        };
+        if (Number(res.headers['content-length'] ?? 0) > maxResponseBytes) return refuse();
+        res.on('data', (c: Buffer) => {
+          received += c.length;
+          if (received > maxResponseBytes) return refuse();
+          chunks.push(c);
+        });
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           try {
             resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
           } catch {
-            reject(new AppError('unavailable', UNAVAILABLE));
+            // A body parser's own refusal (not JSON) still says what went wrong: the request was too large.
+            reject(res.statusCode === 413 ? new AppError('payload_too_large', 'The request is larger than the service accepts.') : new AppError('unavailable', UNAVAILABLE));
           }
         });
         res.on('error', () => reject(new AppError('unavailable', UNAVAILABLE)));

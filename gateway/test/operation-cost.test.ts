@@ -1,0 +1,144 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { loadConfig } from '@perceptiq/platform';
+import {
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  Kind,
+  parse,
+  specifiedRules,
+  typeFromAST,
+  validate,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { ROUTES } from '../../rest-adapter/src/routes.js';
+import { analyzeOperation } from '../src/analyze-operation.js';
+import { readCommittedSupergraph } from '../src/compose.js';
+import { depthLimit } from '../src/depth-limit.js';
+import { measureOperation } from '../src/operation-cost.js';
+import { indexSupergraph, withoutSecurityFeatures } from '../src/supergraph-index.js';
+
+const committed = readCommittedSupergraph();
+const index = indexSupergraph(committed);
+const defaults = loadConfig({}).gateway;
+let schema: GraphQLSchema;
+let gateway: ApolloGateway;
+
+beforeAll(async () => {
+  gateway = new ApolloGateway({ supergraphSdl: withoutSecurityFeatures(committed), logger: { debug() {}, info() {}, warn() {}, error() {} } });
+  schema = (await gateway.load()).schema;
+});
+afterAll(() => gateway.stop());
+
+const measure = (query: string, variables: Record<string, unknown> = {}) => measureOperation(schema, index, parse(query), variables);
+
+/** The REST adapter's read of one document with its words (rest-adapter/src/routes.ts). */
+const WORDS = 'pages { page text words { text bbox confidence } }';
+const aliased = (n: number, selection: string) =>
+  Array.from({ length: n }, (_, i) => `a${i}: document(id: "doc_${i}") { ${selection} }`).join(' ');
+
+/** A value for every variable: each Int at 1000, the largest `limit` the REST adapter accepts. */
+function sample(type: GraphQLInputType): unknown {
+  if (isNonNullType(type)) return sample(type.ofType);
+  if (isListType(type)) return [sample(type.ofType)];
+  if (isInputObjectType(type)) return Object.fromEntries(Object.values(type.getFields()).map((f) => [f.name, sample(f.type)]));
+  if (isEnumType(type)) return type.getValues()[0]!.value;
+  return ({ Int: 1000, Float: 1, Boolean: true } as Record<string, unknown>)[type.name] ?? 'x';
+}
+
+describe('operation cost', () => {
+  it('lets every operation the REST adapter sends through the default limits, lists at their largest', () => {
+    const operations = ROUTES.flatMap((r) => (r.action.kind === 'graphql' ? [{ id: r.operationId, document: r.action.document }] : []));
+    expect(operations.map((o) => o.id)).toContain('getDocument');
+    for (const { id, document } of operations) {
+      const doc = parse(document);
+      const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+      const variables = Object.fromEntries((op.variableDefinitions ?? []).map((v) => [v.variable.name.value, sample(typeFromAST(schema, v.type as never) as GraphQLInputType)]));
+      const { cost, aliases } = analyzeOperation(schema, index, doc, undefined).measure(variables);
+      expect({ id, cost: cost <= defaults.maxCost, aliases: aliases <= defaults.maxAliases }).toEqual({ id, cost: true, aliases: true });
+      expect({ id, errors: validate(schema, doc, [...specifiedRules, depthLimit(defaults.maxDepth)]) }).toEqual({ id, errors: [] });
+    }
+  });
+
+  it('prices a document read by its assumed page and word counts: one fits, forty aliases of it do not', () => {
+    const one = measure(`{ document(id: "doc_1") { id text ${WORDS} } }`);
+    // document 1 + text @cost 500 + 500 pages × (1 + 1000 words × 1)
+    expect(one).toEqual({ cost: 1 + 500 + 500 * 1001, aliases: 0, varies: false });
+    expect(one.cost).toBeLessThanOrEqual(defaults.maxCost);
+
+    const forty = measure(`{ ${aliased(40, WORDS)} }`);
+    expect(forty.aliases).toBe(40);
+    expect(forty.aliases).toBeGreaterThan(defaults.maxAliases);
+    expect(forty.cost).toBe(40 * (1 + 500 * 1001));
+    // Within the alias limit, the cost still refuses a handful of whole documents.
+    const few = measure(`{ ${aliased(3, WORDS)} }`);
+    expect(few.aliases).toBeLessThanOrEqual(defaults.maxAliases);
+    expect(few.cost).toBeGreaterThan(defaults.maxCost);
+  });
+
+  it('counts aliases and cost through fragments, each time a fragment is spread', () => {
+    const spread = measure(`fragment W on Document { ${WORDS} } fragment A on Query { ${aliased(40, '...W')} } { ...A }`);
+    expect(spread).toMatchObject({ aliases: 40, cost: 40 * (1 + 500 * 1001) });
+    const twice = measure(`fragment P on Document { p1: pages { page } p2: pages { page } } { a: document(id: "1") { ...P } b: document(id: "2") { ...P } }`);
+    expect(twice).toMatchObject({ aliases: 6, cost: 2 * (1 + 2 * 500) });
+  });
+
+  it('sizes a list by its limit argument, literal or variable, and remeasures only when a variable sets a size', () => {
+    // DocumentPage 1 + limit × (Document 1 + 500 pages × 1)
+    expect(measure('{ documents(limit: 10) { documents { id pages(words: false) { page } } nextCursor } }')).toMatchObject({ cost: 1 + 10 * 501, varies: false });
+    expect(measure('{ documents { documents { id } } }').cost).toBe(1 + 100); // the argument's default
+    const query = 'query($n: Int) { documents(limit: $n) { documents { id } } }';
+    expect(measure(query, { n: 7 })).toMatchObject({ cost: 8, varies: true });
+    const analysis = analyzeOperation(schema, index, parse(query), undefined);
+    expect(analysis.measure({ n: 7 }).cost).toBe(8);
+    expect(analysis.measure({ n: 5_000 }).cost).toBe(5_001);
+    expect(analysis.measure({}).cost).toBe(101);
+    // Nothing set by a variable: measured once.
+    const fixed = analyzeOperation(schema, index, parse('query($id: ID!) { document(id: $id) { id } }'), undefined);
+    expect(fixed.measure({ id: 'a' })).toBe(fixed.measure({ id: 'b' }));
+  });
+
+  it('refuses variables that do not fit the operation', () => {
+    expect(() => measure('query($n: Int!) { documents(limit: $n) { nextCursor } }', {})).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+  });
+
+  it('measures nested fragments once each: a fragment bomb takes linear time', () => {
+    const levels = 40;
+    const fragments = [`fragment F0 on Query { x: me { clientId } }`];
+    for (let i = 1; i <= levels; i++) fragments.push(`fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }`);
+    const started = Date.now();
+    const bomb = measure(`${fragments.join(' ')} { ...F${levels} }`);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(bomb.aliases).toBe(2 ** levels);
+    expect(bomb.cost).toBe(2 ** levels);
+  });
+
+  it('never follows a fragment cycle: the walk stops at it (validation has refused it before)', () => {
+    expect(() => measure('fragment F on Query { me { clientId } ...F } { ...F }')).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+  });
+
+  it('counts introspection only by its aliases', () => {
+    expect(measure('{ __schema { types { name fields { name type { name ofType { name } } } } } }')).toMatchObject({ cost: 0, aliases: 0 });
+    expect(measure('{ a: __schema { types { name } } b: __schema { t: types { name } } }').aliases).toBe(3);
+    expect(measure('{ me { clientId } }')).toMatchObject({ cost: 1, aliases: 0 });
+  });
+});
+
+describe('depth limit', () => {
+  const errors = (query: string) => validate(schema, parse(query), [...specifiedRules, depthLimit(3)]).map((e) => e.message);
+
+  it('refuses nesting past the limit, through fragments too, introspection aside', () => {
+    expect(errors('{ document(id: "1") { pages { words { text } } } }')).toEqual([]);
+    expect(errors('query Deep { documents { documents { pages { words { text } } } } }')).toEqual(['Operation depth 4 exceeds the limit of 3.']);
+    expect(errors('fragment P on Document { pages { words { text } } } { documents { documents { ...P } } }')).toEqual(['Operation depth 4 exceeds the limit of 3.']);
+    expect(errors('{ __schema { types { fields { type { ofType { name } } } } } }')).toEqual([]);
+  });
+
+  it('reports a cyclic fragment as graphql does, instead of overflowing the stack', () => {
+    expect(errors('fragment F on Query { me { clientId } ...F } { ...F }')).toEqual(['Cannot spread fragment "F" within itself.']);
+    expect(errors('fragment A on Query { me { clientId } ...B } fragment B on Query { ...A } { ...A }')).toEqual(['Cannot spread fragment "A" within itself via "B".']);
+  });
+});
