@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_NAMES } from '@perceptiq/contracts';
-import { freePort } from '../../packages/platform/test/support/nats-server.js';
+import { distinctPorts } from '../../packages/platform/test/support/nats-server.js';
 
 /**
  * The embedded stack exactly as `npm start` runs it: its own process, started from the built
@@ -48,6 +48,7 @@ export async function startLiveStack(env: Record<string, string> = {}, options: 
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'perceptiq-live-'));
   options.prepareDataDir?.(dataDir);
+  const freePort = distinctPorts();
   const port = await freePort();
   const gatewayPort = await freePort();
   const metricsPort = await freePort();

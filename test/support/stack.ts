@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
 import { loadConfig } from '@perceptiq/platform';
 import { startEmbedded } from '@perceptiq/stack';
-import { freePort, startNatsServer } from '../../packages/platform/test/support/nats-server.js';
+import { distinctPorts, startNatsServer } from '../../packages/platform/test/support/nats-server.js';
 
 export type StackMode = 'embedded' | 'distributed';
 
@@ -83,8 +83,9 @@ async function startDistributedStack(
   const children: Array<{ role: string; child: ChildProcess }> = [];
   const secret = () => randomBytes(24).toString('base64url');
   const ports: Record<string, number> = {};
-  for (const name of SERVICE_NAMES) ports[name] = await freePort();
-  ports.gateway = await freePort();
+  const nextPort = distinctPorts();
+  for (const name of SERVICE_NAMES) ports[name] = await nextPort();
+  ports.gateway = await nextPort();
   const common: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     NATS_URL: nats.url,
@@ -106,8 +107,8 @@ async function startDistributedStack(
   const launches = new Map<string, { port: number; extra: Record<string, string> }>();
   const metricsUrls: Record<string, string> = {};
   const start = async (role: string, port: number, extra: Record<string, string> = {}) => {
-    // Each process serves its metrics on a port of its own; a restarted process keeps its port.
-    const metricsPort = launches.get(role)?.extra.METRICS_PORT ?? String(await freePort());
+    // Each process serves its metrics on a port of its own; a revived process keeps its port (in `extra`).
+    const metricsPort = extra.METRICS_PORT ?? String(await nextPort());
     extra = { ...extra, METRICS_PORT: metricsPort };
     metricsUrls[role] ??= `http://127.0.0.1:${metricsPort}/metrics`;
     const child = spawn(process.execPath, [SERVICE_JS.pathname, role], { env: { ...common, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -160,8 +161,8 @@ async function startDistributedStack(
     const gateway = await start('gateway', ports.gateway!);
     const restUrls: string[] = [];
     for (let i = 0; i < restReplicas; i++) {
-      const port = await freePort();
-      restUrls.push(await start('rest-adapter', port, { PORT: String(port) }));
+      const restPort = await nextPort();
+      restUrls.push(await start('rest-adapter', restPort, { PORT: String(restPort) }));
     }
     return {
       mode: 'distributed',

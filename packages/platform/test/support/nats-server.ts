@@ -27,6 +27,23 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/**
+ * `freePort` for a set of processes started together: a port stays free until its process binds
+ * it, so the OS may offer the same one twice; this never hands one out twice.
+ */
+export function distinctPorts(): () => Promise<number> {
+  const taken = new Set<number>();
+  return async () => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+  };
+}
+
 /** Poll `check` until it returns true; fail after `timeoutMs`, or at once if `check` throws. */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
