@@ -15,7 +15,7 @@ import { createTesseractEngine, type OcrEngine } from '../../services/ingest/dis
 
 export type ScanEvent =
   | { type: 'start'; engineStartMs: number; pid: number }
-  | { type: 'page'; page: number; source: 'image' | 'text-layer'; width: number; height: number; renderMs: number; ocrMs: number; words: number; confidence: number; rssKb: number }
+  | { type: 'page'; page: number; source: 'image' | 'text-layer' | 'blank'; width: number; height: number; renderMs: number; ocrMs: number; words: number; confidence: number; rssKb: number }
   | {
       type: 'done';
       pages: number;
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       words = read.words.length;
       confidence = read.confidence;
       ocrPages++;
-    } else {
+    } else if (page.source === 'text-layer') {
       words = page.words.length;
     }
     pages = page.page;

@@ -78,8 +78,13 @@ export const EnvSchema = z.object({
   OCR_WORKERS: z.coerce.number().int().min(0).default(0),
   OCR_DPI: positiveInt(300),
   OCR_TESSDATA_DIR: z.string().default(''),
+  OCR_MAX_PAGE_INCHES: positiveInt(20),
+  OCR_PAGE_BUDGET_MS: positiveInt(20_000),
   JOB_MAX_DELIVERIES: positiveInt(3),
   JOB_ACK_WAIT_MS: positiveInt(60_000),
+  EXTRACT_MAX_MEMORY_MB: positiveInt(512),
+  EXTRACT_TIMEOUT_MS: positiveInt(60_000),
+  DOCX_MAX_XML_BYTES: positiveInt(32 * 1024 * 1024),
   ...serviceEnv,
 });
 
@@ -126,8 +131,18 @@ export interface Config {
     ocrDpi: number;
     /** Directory of `<lang>.traineddata` for every OCR language and `osd`; '' = the bundled models. */
     ocrTessdataDir: string;
+    /** Side, in inches, of the largest square page rendered at full `ocrDpi`; larger pages get its pixels at a lower DPI. */
+    ocrMaxPageInches: number;
+    /** How long a document's OCR (rendering included) may take per page it has, in all, before it fails. */
+    ocrPageBudgetMs: number;
     jobMaxDeliveries: number;
     jobAckWaitMs: number;
+    /** Heap cap of the sandbox process that reads a document, in MB. */
+    extractMaxMemoryMb: number;
+    /** Longest the sandbox may take to produce one page (the first includes opening the file). */
+    extractTimeoutMs: number;
+    /** Most XML a DOCX may inflate to, counted as it inflates. */
+    docxMaxXmlBytes: number;
   };
 }
 
@@ -201,8 +216,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ocrWorkers: e.OCR_WORKERS,
       ocrDpi: e.OCR_DPI,
       ocrTessdataDir: e.OCR_TESSDATA_DIR,
+      ocrMaxPageInches: e.OCR_MAX_PAGE_INCHES,
+      ocrPageBudgetMs: e.OCR_PAGE_BUDGET_MS,
       jobMaxDeliveries: e.JOB_MAX_DELIVERIES,
       jobAckWaitMs: e.JOB_ACK_WAIT_MS,
+      extractMaxMemoryMb: e.EXTRACT_MAX_MEMORY_MB,
+      extractTimeoutMs: e.EXTRACT_TIMEOUT_MS,
+      docxMaxXmlBytes: e.DOCX_MAX_XML_BYTES,
     },
   };
 }

@@ -61,7 +61,16 @@ export const createIngestService: ServiceFactory = async (deps) => {
     blobs,
     bus,
     ocr,
-    limits: { maxPages: config.ingest.maxPages, maxPixels: config.ingest.maxImagePixels, dpi: config.ingest.ocrDpi },
+    limits: {
+      maxPages: config.ingest.maxPages,
+      maxPixels: config.ingest.maxImagePixels,
+      dpi: config.ingest.ocrDpi,
+      maxPageInches: config.ingest.ocrMaxPageInches,
+      maxXmlBytes: config.ingest.docxMaxXmlBytes,
+      maxMemoryMb: config.ingest.extractMaxMemoryMb,
+      timeoutMs: config.ingest.extractTimeoutMs,
+    },
+    ocrPageBudgetMs: config.ingest.ocrPageBudgetMs,
     logger,
   });
 

@@ -1,9 +1,9 @@
 import { DocumentFailed, DocumentProcessed, type DocumentStatus, type JobOf, type ProcessDocument } from '@perceptiq/contracts';
 import { counter, type BlobStore, type Bus, type JobContext, type Logger } from '@perceptiq/platform';
 import type { DocumentRecord, DocumentRepository } from './documents.js';
-import { extractDocument, sniffType } from './extract/index.js';
-import { ExtractionError, type ExtractLimits } from './extract/types.js';
-import { OcrInputError, type OcrEngine } from './ocr/index.js';
+import { extractInSandbox, sniffType } from './extract/index.js';
+import { ExtractionError, type BlankPage, type ExtractLimits, type ImagePage } from './extract/types.js';
+import { blankReading, OcrBudget, OcrInputError, type OcrEngine, type OcrPage } from './ocr/index.js';
 import type { PageRepository } from './pages.js';
 
 type Job = JobOf<typeof ProcessDocument>;
@@ -16,6 +16,8 @@ export interface ProcessorDeps {
   /** The OCR engine, started on first need (its workers are costly) and shared by every job. */
   ocr(): Promise<OcrEngine>;
   limits: ExtractLimits;
+  /** How long a document's OCR may take per page it has, in all (OcrBudget). */
+  ocrPageBudgetMs: number;
   logger: Logger;
   now?: () => number;
 }
@@ -44,6 +46,7 @@ export class DocumentProcessor {
     const doc = await docs.findForJob(job.doc_id, job.client_id);
     if (!doc || doc.status === 'ready') return; // deleted meanwhile, or already done by an earlier delivery
     const started = this.now();
+    const budget = new OcrBudget(this.deps.ocrPageBudgetMs, started, this.now);
     await this.stage(doc, 'extracting', { error: null, pages_done: 0 });
     try {
       const bytes = await this.deps.blobs.read(doc.sha256);
@@ -54,11 +57,10 @@ export class DocumentProcessor {
       let ocrConfidence = 0;
       let total: number | null = null;
       const limits: ExtractLimits = { ...this.deps.limits, onPageCount: (n) => void (total = n) };
-      for await (const page of extractDocument(bytes, type, limits)) {
-        if (page.source === 'image') {
+      for await (const page of extractInSandbox(bytes, type, limits, () => ctx.working())) {
+        if (page.source !== 'text-layer') {
           if (doc.stage !== 'ocr') await this.stage(doc, 'ocr');
-          const engine = await this.deps.ocr();
-          const read = await engine.recognize(page.image);
+          const read = await this.read(page, total ?? page.page, budget);
           ctx.working(); // an OCR page can take a while: keep the job ours
           await this.deps.pages.put({
             doc_id: doc._id,
@@ -75,7 +77,7 @@ export class DocumentProcessor {
           });
           ocrPages++;
           ocrConfidence += read.confidence;
-          pagesProcessed().inc({ source: 'ocr' });
+          pagesProcessed().inc({ source: page.source === 'blank' ? 'blank' : 'ocr' });
         } else {
           await this.deps.pages.put({
             doc_id: doc._id,
@@ -122,6 +124,12 @@ export class DocumentProcessor {
     await this.deps.bus
       .publish(DocumentFailed, { doc_id: doc._id, client_id: doc.client_id, error: reason, at: new Date(this.now()).toISOString() })
       .catch((e: Error) => this.deps.logger.warn({ err: e.message }, 'could not publish document.failed'));
+  }
+
+  /** A page image read by OCR within the document's budget; a blank page's reading, without OCR. */
+  private async read(page: ImagePage | BlankPage, pages: number, budget: OcrBudget): Promise<OcrPage> {
+    if (page.source === 'blank') return blankReading(page.width, page.height); // nor is the engine started for it
+    return budget.within(page.page, pages, async () => (await this.deps.ocr()).recognize(page.image, { pageHint: page.page }));
   }
 
   private async stage(doc: DocumentRecord, stage: DocumentStatus, extra: Partial<DocumentRecord> = {}): Promise<void> {

@@ -50,7 +50,20 @@ export interface ImagePage {
   height: number;
 }
 
-export type ExtractedPage = TextPage | ImagePage;
+/**
+ * A page that would have gone to OCR but shows nothing: rendered, it is one uniform colour. It is
+ * stored as an empty page without being recognized.
+ */
+export interface BlankPage {
+  /** 1-based. */
+  page: number;
+  source: 'blank';
+  /** Size in pixels of the image OCR would have read. */
+  width: number;
+  height: number;
+}
+
+export type ExtractedPage = TextPage | ImagePage | BlankPage;
 
 export interface ExtractLimits {
   /** Most pages a document may have; checked before any page is extracted. */
@@ -59,12 +72,35 @@ export interface ExtractLimits {
   maxPixels: number;
   /** Resolution at which PDF pages without a text layer are rendered for OCR. */
   dpi?: number;
+  /**
+   * Largest physical page rendered at full `dpi`, as the side of a square in inches: a larger page
+   * gets the pixels of that square, at a lower resolution.
+   */
+  maxPageInches?: number;
   /** Told the page count as soon as it is known (PDFs, multi-page images), before any page: for progress. */
   onPageCount?: (pages: number) => void;
+  /** Most bytes of XML a DOCX may inflate to (all the parts read, counted as they inflate). */
+  maxXmlBytes?: number;
+  /** Heap of the sandbox process that reads a document, in MB. */
+  maxMemoryMb?: number;
+  /** Longest the sandbox may take to produce one page; the first also covers opening (for DOCX and text, all the parsing). */
+  timeoutMs?: number;
 }
 
-/** Defaults matching API.md: 500 pages a document, 100 megapixels an image, scans rendered at 300 DPI. */
-export const DEFAULT_EXTRACT_LIMITS: Required<Omit<ExtractLimits, 'onPageCount'>> = { maxPages: 500, maxPixels: 100_000_000, dpi: 300 };
+/**
+ * Defaults matching API.md and .env.example: 500 pages a document, 100 megapixels an image, scans
+ * rendered at 300 DPI up to 20 × 20 inches (36 megapixels; A2 fits), 32 MiB of DOCX XML, a 512 MB
+ * sandbox heap, 60 s a page.
+ */
+export const DEFAULT_EXTRACT_LIMITS: Required<Omit<ExtractLimits, 'onPageCount'>> = {
+  maxPages: 500,
+  maxPixels: 100_000_000,
+  dpi: 300,
+  maxPageInches: 20,
+  maxXmlBytes: 32 * 2 ** 20,
+  maxMemoryMb: 512,
+  timeoutMs: 60_000,
+};
 
 /** A document that cannot be extracted; `message` is shown to the user as the document's `error`. */
 export class ExtractionError extends Error {

@@ -11,7 +11,7 @@ async function ingest(bytes: Buffer, filename: string): Promise<[number, string,
   const type = await sniffType(bytes, filename);
   if (!type) throw new Error('unsupported');
   const pages: ExtractedPage[] = await collect(extractDocument(bytes, type, LIMITS));
-  return pages.map((p) => [p.page, p.source, p.source === 'image' ? `${p.width}x${p.height}` : p.text]);
+  return pages.map((p) => [p.page, p.source, p.source === 'text-layer' ? p.text : `${p.width}x${p.height}`]);
 }
 
 async function failure(bytes: Buffer, filename: string): Promise<string> {

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { ExtractionError, extractDocx, extractText, type DetectedType, type TextPage } from '../../src/extract/index.js';
 import { csvToText, decodeText, htmlToText } from '../../src/extract/text.js';
 import { listZipEntries } from '../../src/extract/zip.js';
+import { docxBomb, lyingDocx } from './bombs.js';
 import { asText, collect, makeDocx } from './fixtures.js';
 
 const type = (ext: string): DetectedType => ({ kind: 'text', mime: `text/${ext}`, ext });
@@ -154,19 +155,39 @@ describe('extractDocx', () => {
     await expect(extractDocx(docx, 2).next()).rejects.toThrow(`The document has ${pages.length} pages; the limit is 2.`);
   });
 
-  test('a zip without a Word document, a truncated DOCX and a zip bomb fail clearly', async () => {
+  test('a zip without a Word document and a truncated DOCX fail clearly', async () => {
     const noDocument = await makeDocx(['x'], [], true);
     await expect(collect(extractDocx(noDocument, 500))).rejects.toThrow(/^The file is truncated or corrupt: .*document/);
     const docx = await makeDocx(['Hello']);
     await expect(collect(extractDocx(docx.subarray(0, docx.length - 30), 500))).rejects.toThrow(
       'The file is truncated or corrupt: the DOCX zip directory cannot be read.',
     );
-    // Declare word/document.xml as 4 GB in the central directory.
-    const bomb = Buffer.from(docx);
-    const entries = listZipEntries(bomb)!;
-    const cd = bomb.lastIndexOf(Buffer.from('word/document.xml')) - 46;
-    expect(entries.map((e) => e.name)).toContain('word/document.xml');
-    bomb.writeUInt32LE(0xfffffff0, cd + 24);
-    await expect(collect(extractDocx(bomb, 500))).rejects.toThrow('The DOCX expands to 4096 MB of content; the limit is 256 MB.');
+  });
+
+  test('the sizes a zip declares are ignored: a DOCX is judged by what it inflates to', async () => {
+    // Declare word/document.xml as 4 GB in the central directory: it still holds a few bytes.
+    const docx = await makeDocx(['Hello']);
+    const overstated = Buffer.from(docx);
+    overstated.writeUInt32LE(0xfffffff0, overstated.lastIndexOf(Buffer.from('word/document.xml')) - 46 + 24);
+    expect(listZipEntries(overstated)!.find((e) => e.name === 'word/document.xml')!.uncompressedSize).toBe(0xfffffff0);
+    expect((await collect(extractDocx(overstated, 500))).map((p) => asText(p).text)).toEqual(['Hello']);
+
+    // And a part declared as 1,000 bytes that inflates to 300 MB stops at the limit.
+    const started = Date.now();
+    const limit = 'The DOCX expands to more than 32 MB of XML; the limit is 32 MB.';
+    await expect(collect(extractDocx(lyingDocx(), 500))).rejects.toThrow(new ExtractionError(limit));
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test('XML bombs of 40 and 60 MB stop at the XML limit, before any parsing', async () => {
+    for (const megabytes of [40, 60]) {
+      const bomb = docxBomb(megabytes * 2 ** 20);
+      expect(bomb.length).toBeLessThan(200_000);
+      await expect(collect(extractDocx(bomb, 500))).rejects.toThrow(new ExtractionError('The DOCX expands to more than 32 MB of XML; the limit is 32 MB.'));
+    }
+    // The limit is a setting; a document under it reads.
+    const small = docxBomb(2 ** 20);
+    await expect(collect(extractDocx(small, 500, 2 ** 19))).rejects.toThrow('The DOCX expands to more than 0.5 MB of XML; the limit is 0.5 MB.');
+    expect(await collect(extractDocx(docxBomb(2 ** 16, { paragraph: '<w:p><w:r><w:t>word</w:t></w:r></w:p>' }), 500, 2 ** 17))).not.toHaveLength(0);
   });
 });

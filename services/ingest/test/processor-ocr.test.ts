@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { createLogger, createMemoryBus, openFsBlobStore, openStore, type Bus, type Store } from '@perceptiq/platform';
+import { DocumentRepository, type DocumentRecord } from '../src/documents.js';
+import { DEFAULT_EXTRACT_LIMITS } from '../src/extract/index.js';
+import { createTesseractEngine, type OcrEngine } from '../src/ocr/index.js';
+import { PageRepository } from '../src/pages.js';
+import { DocumentProcessor } from '../src/processor.js';
+import { makePdf } from './extract/fixtures.js';
+
+/**
+ * The processor's OCR budgets, on the real pieces (embedded store, file blobs, in-process bus,
+ * extraction sandbox, tesseract): blank pages are stored empty without OCR, and a document over
+ * its OCR time budget fails with the reason.
+ */
+
+const INCH = 72;
+/** OCR_PAGE_BUDGET_MS's default. */
+const DEFAULT_BUDGET_MS = 20_000;
+
+let dir: string;
+let store: Store;
+let bus: Bus;
+let docs: DocumentRepository;
+let pages: PageRepository;
+let engine: Promise<OcrEngine> | undefined;
+let engineStarts = 0;
+const blobs = () => openFsBlobStore(join(dir, 'blobs'));
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'perceptiq-ocr-budget-'));
+  store = await openStore({ dataDir: dir, service: 'ingest' });
+  bus = createMemoryBus({ store, requestTimeoutMs: 2_000 });
+  docs = new DocumentRepository(store);
+  pages = new PageRepository(store);
+  await docs.init();
+  await pages.init();
+});
+afterAll(async () => {
+  await (await engine)?.close();
+  await bus?.close();
+  await store?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function processor(ocrPageBudgetMs: number): DocumentProcessor {
+  return new DocumentProcessor({
+    docs,
+    pages,
+    blobs: blobs(),
+    bus,
+    // Shared by the tests, as the service shares one; counted to show when OCR was needed at all.
+    ocr: () => {
+      engineStarts++;
+      return (engine ??= createTesseractEngine({ workers: 1 }));
+    },
+    limits: DEFAULT_EXTRACT_LIMITS,
+    ocrPageBudgetMs,
+    logger: createLogger({ level: 'silent', name: 'test' }),
+  });
+}
+
+let sequence = 0;
+
+/** Stores the bytes and a queued document for them, then runs the processor's job on it. */
+async function process(bytes: Buffer, ocrPageBudgetMs: number): Promise<DocumentRecord> {
+  const { sha256, size } = await blobs().put(bytes);
+  const record: DocumentRecord = {
+    _id: `doc_budget${++sequence}`,
+    client_id: 'client_budget',
+    batch_id: 'batch_budget',
+    filename: 'scan.pdf',
+    mime_type: 'application/pdf',
+    size_bytes: size,
+    page_count: 0,
+    sha256,
+    status: 'queued',
+    stage: 'queued',
+    doc_type: null,
+    tags: [],
+    language: null,
+    ocr_confidence: null,
+    created_at: new Date().toISOString(),
+    archived: false,
+    pages_done: 0,
+    pages_total: null,
+    error: null,
+    processing_ms: null,
+  };
+  await docs.insert(record);
+  await processor(ocrPageBudgetMs).process({ doc_id: record._id, client_id: record.client_id }, { attempt: 1, jobId: record._id, working: () => undefined });
+  return docs.get(record.client_id, record._id);
+}
+
+describe('DocumentProcessor: OCR budgets', () => {
+  test('blank pages are stored as empty OCR pages without the OCR engine', async () => {
+    const pdf = await PDFDocument.create();
+    for (let i = 0; i < 3; i++) pdf.addPage([200 * INCH, 200 * INCH]);
+    const starts = engineStarts;
+    const doc = await process(Buffer.from(await pdf.save()), DEFAULT_BUDGET_MS);
+    expect(doc).toMatchObject({ status: 'ready', error: null, page_count: 3, ocr_confidence: 0 });
+    expect(engineStarts).toBe(starts);
+    const stored = await pages.list(doc.client_id, doc._id);
+    const blank = { text: '', source: 'ocr', confidence: 0, low_quality: true, width: 6000, height: 6000, words: [], lines: [] };
+    expect(stored).toEqual([1, 2, 3].map((page) => expect.objectContaining({ page, ...blank })));
+  }, 60_000);
+
+  test('a scan is read within the budget', async () => {
+    const { bytes } = await makePdf([{ kind: 'scan' }]);
+    const doc = await process(bytes, DEFAULT_BUDGET_MS);
+    expect(doc).toMatchObject({ status: 'ready', error: null, page_count: 1 });
+    expect(engineStarts).toBeGreaterThan(0);
+  }, 60_000);
+
+  test('over its OCR budget, a document fails with the reason, and is not retried', async () => {
+    const { bytes } = await makePdf([{ kind: 'scan' }, { kind: 'scan' }]);
+    // `process` resolves: the job is done with, not handed back to the queue for another delivery.
+    const doc = await process(bytes, 1);
+    expect(doc).toMatchObject({ status: 'failed', stage: 'failed' });
+    expect(doc.error).toMatch(/^OCR was stopped at page 1 of 2: reading the document took longer than the 0\.002 s it is allowed \(0\.001 s a page\)\. /);
+  }, 60_000);
+});
