@@ -1,4 +1,3 @@
-import { ApolloGateway } from '@apollo/gateway';
 import { loadConfig } from '@perceptiq/platform';
 import {
   isEnumType,
@@ -19,19 +18,19 @@ import { analyzeOperation } from '../src/analyze-operation.js';
 import { readCommittedSupergraph } from '../src/compose.js';
 import { depthLimit } from '../src/depth-limit.js';
 import { measureOperation } from '../src/operation-cost.js';
-import { indexSupergraph, withoutSecurityFeatures } from '../src/supergraph-index.js';
+import { indexSupergraph } from '../src/supergraph-index.js';
+import { loadApiSchema } from './support/api-schema.js';
 
 const committed = readCommittedSupergraph();
 const index = indexSupergraph(committed);
 const defaults = loadConfig({}).gateway;
 let schema: GraphQLSchema;
-let gateway: ApolloGateway;
+let stopGateway: () => Promise<void>;
 
 beforeAll(async () => {
-  gateway = new ApolloGateway({ supergraphSdl: withoutSecurityFeatures(committed), logger: { debug() {}, info() {}, warn() {}, error() {} } });
-  schema = (await gateway.load()).schema;
+  ({ schema, stop: stopGateway } = await loadApiSchema(committed));
 });
-afterAll(() => gateway.stop());
+afterAll(() => stopGateway());
 
 const measure = (query: string, variables: Record<string, unknown> = {}) => measureOperation(schema, index, parse(query), variables);
 

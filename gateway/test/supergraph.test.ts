@@ -1,19 +1,18 @@
-import { ApolloGateway } from '@apollo/gateway';
 import { parse, type GraphQLSchema } from 'graphql';
 import { analyzeOperation, missingScope } from '../src/analyze-operation.js';
 import { composeSupergraph, readCommittedSupergraph } from '../src/compose.js';
 import { indexSupergraph, withoutSecurityFeatures } from '../src/supergraph-index.js';
+import { loadApiSchema } from './support/api-schema.js';
 
 const committed = readCommittedSupergraph();
 const index = indexSupergraph(committed);
 let schema: GraphQLSchema;
-let gateway: ApolloGateway;
+let stopGateway: () => Promise<void>;
 
 beforeAll(async () => {
-  gateway = new ApolloGateway({ supergraphSdl: withoutSecurityFeatures(committed), logger: { debug() {}, info() {}, warn() {}, error() {} } });
-  schema = (await gateway.load()).schema;
+  ({ schema, stop: stopGateway } = await loadApiSchema(committed));
 });
-afterAll(() => gateway.stop());
+afterAll(() => stopGateway());
 
 describe('supergraph', () => {
   it('composes from the subgraph SDL files, and the committed gateway/supergraph.graphql is current', () => {
