@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { docxBomb, lyingDocx } from '../../services/ingest/test/extract/bombs.js';
 import { sandboxProcesses } from '../../services/ingest/test/extract/sandbox-processes.js';
-import { call, enableClient, type EnabledClient } from '../support/api.js';
+import { call } from '../support/api.js';
 import { textPdf, tinyDocx, upload, waitProcessed } from '../support/documents.js';
-import { startLiveStack, type LiveStack } from '../support/live-stack.js';
+import { liveStackPerSuite } from '../support/live-stack.js';
 
 /**
  * The review's finding on DOCX extraction, reproduced against the stack as `npm start` runs it
@@ -26,14 +26,14 @@ interface Watch {
 }
 
 describe('parser-heavy extraction, as npm start runs it', () => {
-  let stack: LiveStack;
-  let client: EnabledClient;
+  // Polling /v1/me ten times a second for a minute is beyond a growth plan's 180 a minute.
+  const live = liveStackPerSuite({}, { tier: 'growth', rate_limit_rpm: 100_000 });
   /** The stack and its extraction sandboxes, resident now. */
-  const totalRss = () => stack.rssBytes() + sandboxProcesses(stack.pid).reduce((sum, p) => sum + p.rssBytes, 0);
+  const totalRss = () => live.stack.rssBytes() + sandboxProcesses(live.stack.pid).reduce((sum, p) => sum + p.rssBytes, 0);
 
   /** Upload `files`, then call `GET /v1/me` and sample memory until every document has ended. */
   async function uploadAndWatch(files: Array<{ name: string; bytes: Buffer }>, timeoutMs: number): Promise<Watch> {
-    const res = await upload(stack.restUrl, client.api_key, files);
+    const res = await upload(live.stack.restUrl, live.client.api_key, files);
     expect(res.status).toBe(202);
     const ids: string[] = res.body.documents.map((d: { doc_id: string }) => d.doc_id);
     const watch: Watch = { slowestMeMs: 0, peakTotalRssBytes: totalRss(), documents: {} };
@@ -43,11 +43,11 @@ describe('parser-heavy extraction, as npm start runs it', () => {
       while (Object.keys(watch.documents).length < ids.length) {
         if (Date.now() > deadline) throw new Error(`still processing after ${timeoutMs} ms: ${JSON.stringify(watch.documents)}`);
         const started = Date.now();
-        const me = await call(stack.restUrl, 'GET', '/v1/me', { key: client.api_key });
+        const me = await call(live.stack.restUrl, 'GET', '/v1/me', { key: live.client.api_key });
         expect(me.status).toBe(200);
         watch.slowestMeMs = Math.max(watch.slowestMeMs, Date.now() - started);
         for (const id of ids) {
-          const status = await call(stack.restUrl, 'GET', `/v1/status?docId=${id}`, { key: client.api_key });
+          const status = await call(live.stack.restUrl, 'GET', `/v1/status?docId=${id}`, { key: live.client.api_key });
           const doc = status.body.documents?.[0];
           if (doc?.status === 'ready' || doc?.status === 'failed') watch.documents[files[ids.indexOf(id)]!.name] = doc;
         }
@@ -61,16 +61,9 @@ describe('parser-heavy extraction, as npm start runs it', () => {
 
   /** `perceptiq_ingest_extraction_stops_total{reason}` from the stack's /metrics. */
   async function sandboxStops(reason: string): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${stack.metricsPort}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${live.stack.metricsPort}/metrics`)).text();
     return Number(new RegExp(`^perceptiq_ingest_extraction_stops_total\\{reason="${reason}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   }
-
-  beforeAll(async () => {
-    stack = await startLiveStack();
-    // Polling /v1/me ten times a second for a minute is beyond a growth plan's 180 a minute.
-    client = await enableClient(stack, { tier: 'growth', request: false, rate_limit_rpm: 100_000 });
-  }, 90_000);
-  afterAll(() => stack?.stop());
 
   test('DOCX bombs fail with a reason, once, while /v1/me answers within 1 s and memory stays under 1.5 GB', async () => {
     const files = [
@@ -89,16 +82,16 @@ describe('parser-heavy extraction, as npm start runs it', () => {
       'bomb-60mb.docx': ['failed', XML_LIMIT],
     });
     expect(watch.slowestMeMs).toBeLessThan(1_000);
-    expect(stack.peakRssBytes()).toBeLessThan(1.5 * GB);
+    expect(live.stack.peakRssBytes()).toBeLessThan(1.5 * GB);
     expect(watch.peakTotalRssBytes).toBeLessThan(1.5 * GB);
-    expect(stack.alive()).toBe(true);
+    expect(live.stack.alive()).toBe(true);
 
     // Not retried into the same crash: one sandbox ran out of memory, once; no delivery was retried.
     expect(await sandboxStops('memory')).toBe(1);
-    expect(stack.output()).not.toMatch(/will retry|given up/);
-    expect(sandboxProcesses(stack.pid)).toEqual([]);
+    expect(live.stack.output()).not.toMatch(/will retry|given up/);
+    expect(sandboxProcesses(live.stack.pid)).toEqual([]);
     console.log(
-      `DOCX bombs: failed in ${elapsedMs} ms; slowest /v1/me ${watch.slowestMeMs} ms; peak RSS stack ${Math.round(stack.peakRssBytes() / MiB)} MB, ` +
+      `DOCX bombs: failed in ${elapsedMs} ms; slowest /v1/me ${watch.slowestMeMs} ms; peak RSS stack ${Math.round(live.stack.peakRssBytes() / MiB)} MB, ` +
         `stack + sandboxes ${Math.round(watch.peakTotalRssBytes / MiB)} MB`,
     );
   }, 180_000);
@@ -112,21 +105,21 @@ describe('parser-heavy extraction, as npm start runs it', () => {
     expect(elapsedMs).toBeLessThan(10_000);
     expect(watch.peakTotalRssBytes - before).toBeLessThan(200 * MiB);
     expect(watch.slowestMeMs).toBeLessThan(1_000);
-    expect(stack.alive()).toBe(true);
+    expect(live.stack.alive()).toBe(true);
     console.log(`lying zip: failed in ${elapsedMs} ms; RSS growth (stack + sandbox) ${Math.round((watch.peakTotalRssBytes - before) / MiB)} MB`);
   }, 30_000);
 
   test('after the bombs, a normal DOCX and PDF become ready', async () => {
-    const res = await upload(stack.restUrl, client.api_key, [
+    const res = await upload(live.stack.restUrl, live.client.api_key, [
       { name: 'offer.docx', bytes: await tinyDocx(['Offer letter', 'Salary: 50,000 EUR']) },
       { name: 'msa.pdf', bytes: await textPdf([['Master services agreement']]) },
     ]);
     expect(res.status).toBe(202);
     for (const { doc_id } of res.body.documents as Array<{ doc_id: string }>) {
-      expect(await waitProcessed(stack.restUrl, client.api_key, doc_id, 30_000)).toMatchObject({ status: 'ready', error: null });
+      expect(await waitProcessed(live.stack.restUrl, live.client.api_key, doc_id, 30_000)).toMatchObject({ status: 'ready', error: null });
     }
-    const docx = await call(stack.restUrl, 'GET', `/v1/documents/${res.body.documents[0].doc_id}?words=false`, { key: client.api_key });
+    const docx = await call(live.stack.restUrl, 'GET', `/v1/documents/${res.body.documents[0].doc_id}?words=false`, { key: live.client.api_key });
     expect(docx.body.text).toBe('Offer letter\n\nSalary: 50,000 EUR');
-    expect(stack.alive()).toBe(true);
+    expect(live.stack.alive()).toBe(true);
   }, 60_000);
 });

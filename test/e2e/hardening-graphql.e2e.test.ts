@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { call, enableClient, gql, type ApiResponse, type EnabledClient } from '../support/api.js';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { call, gql, type ApiResponse } from '../support/api.js';
 import { upload, waitProcessed } from '../support/documents.js';
-import { startLiveStack, type LiveStack } from '../support/live-stack.js';
+import { liveStackPerSuite } from '../support/live-stack.js';
 
 /**
  * The security review's GraphQL findings, reproduced against the stack as `npm start` runs it (its
@@ -28,45 +28,44 @@ const aliases = (n: number, docId: string, selection: string) =>
 const codeOf = (res: ApiResponse) => res.body?.errors?.[0]?.extensions?.code;
 
 describe('GraphQL cost before execution, as npm start runs it', () => {
-  let stack: LiveStack;
-  let client: EnabledClient;
-  let docId: string;
-  const auth = () => ({ authorization: `Bearer ${client.api_key}` });
-  const graphql = (query: string, variables: Record<string, unknown> = {}) => gql(stack.gatewayUrl, query, variables, auth());
-  const documentCount = async () => {
-    const res = await call(stack.restUrl, 'GET', '/v1/status', { key: client.api_key });
-    expect(res.status).toBe(200);
-    const q = res.body.queue as Record<string, number>;
-    return q.queued + q.processing + q.ready + q.failed;
-  };
-  const fastOperations = async () => {
-    const text = await (await fetch(`http://127.0.0.1:${stack.metricsPort}/metrics`)).text();
-    return Number(/perceptiq_gateway_operations_total\{[^}]*path="fast"[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
-  };
-
-  beforeAll(async () => {
-    stack = await startLiveStack({
+  const live = liveStackPerSuite(
+    {
       // A per-file limit low enough to try the upload limits with small bodies (the 100-page file is ~0.4 MiB).
       UPLOAD_MAX_FILE_BYTES: String(MiB),
       // These tests are about limits, not speed: on a busy 2-core machine the 8 MB answer of 100 pages
       // with their words can take longer than the default 5 s per hop.
       BUS_REQUEST_TIMEOUT_MS: '30000',
-    });
-    client = await enableClient(stack, { tier: 'business', rate_limit_rpm: 100_000, request: false });
-    const uploaded = await upload(stack.restUrl, client.api_key, [{ name: 'hundred-pages.txt', bytes: hundredPages() }]);
+    },
+    { tier: 'business', rate_limit_rpm: 100_000 },
+  );
+  let docId: string;
+  const auth = () => ({ authorization: `Bearer ${live.client.api_key}` });
+  const graphql = (query: string, variables: Record<string, unknown> = {}) => gql(live.stack.gatewayUrl, query, variables, auth());
+  const documentCount = async () => {
+    const res = await call(live.stack.restUrl, 'GET', '/v1/status', { key: live.client.api_key });
+    expect(res.status).toBe(200);
+    const q = res.body.queue as Record<string, number>;
+    return q.queued + q.processing + q.ready + q.failed;
+  };
+  const fastOperations = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${live.stack.metricsPort}/metrics`)).text();
+    return Number(/perceptiq_gateway_operations_total\{[^}]*path="fast"[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+  };
+
+  beforeAll(async () => {
+    const uploaded = await upload(live.stack.restUrl, live.client.api_key, [{ name: 'hundred-pages.txt', bytes: hundredPages() }]);
     expect(uploaded.status).toBe(202);
     docId = uploaded.body.documents[0].doc_id;
-    expect(await waitProcessed(stack.restUrl, client.api_key, docId)).toMatchObject({ status: 'ready' });
+    expect(await waitProcessed(live.stack.restUrl, live.client.api_key, docId)).toMatchObject({ status: 'ready' });
   }, 120_000);
-  afterAll(() => stack?.stop());
 
   test('the REST read of the 100-page document, with its words, still works', async () => {
-    const res = await call(stack.restUrl, 'GET', `/v1/documents/${docId}`, { key: client.api_key });
+    const res = await call(live.stack.restUrl, 'GET', `/v1/documents/${docId}`, { key: live.client.api_key });
     expect(res.status).toBe(200);
     expect(res.body.page_count).toBe(PAGES);
     expect(res.body.pages).toHaveLength(PAGES);
     expect(res.body.pages[99].words.length).toBeGreaterThan(500);
-    const plain = await call(stack.restUrl, 'GET', `/v1/documents/${docId}?words=false`, { key: client.api_key });
+    const plain = await call(live.stack.restUrl, 'GET', `/v1/documents/${docId}?words=false`, { key: live.client.api_key });
     expect(plain.status).toBe(200);
     expect(plain.body.pages[0].words).toBeUndefined();
   });
@@ -86,8 +85,8 @@ describe('GraphQL cost before execution, as npm start runs it', () => {
     const planned = await graphql(`{ me { clientId } ${aliases(10, docId, WORDS)} }`);
     expect({ status: planned.status, code: codeOf(planned) }).toEqual({ status: 400, code: 'query_too_complex' });
 
-    expect(stack.alive()).toBe(true);
-    expect((await call(stack.restUrl, 'GET', '/v1/me', { key: client.api_key })).status).toBe(200);
+    expect(live.stack.alive()).toBe(true);
+    expect((await call(live.stack.restUrl, 'GET', '/v1/me', { key: live.client.api_key })).status).toBe(200);
   });
 
   test('the fast path measures again when a variable sets a list size', async () => {
@@ -100,7 +99,7 @@ describe('GraphQL cost before execution, as npm start runs it', () => {
     expect(await fastOperations()).toBe(before + 1);
     const forty = await graphql(query, { n: 40 });
     expect({ status: forty.status, code: codeOf(forty) }).toEqual({ status: 400, code: 'query_too_complex' });
-    expect(stack.alive()).toBe(true);
+    expect(live.stack.alive()).toBe(true);
   });
 
   test('past the estimate, the ingest service counts the stored pages one request reads', async () => {
@@ -122,14 +121,14 @@ describe('GraphQL cost before execution, as npm start runs it', () => {
     const chain = Array.from({ length: 4_500 }, (_, i) => `fragment F${i} on Query { ${i < 4_499 ? `...F${i + 1}` : 'me { clientId }'} }`);
     const long = await graphql(`{ ...F0 } ${chain.join(' ')}`);
     expect({ status: long.status, code: codeOf(long) }).toEqual({ status: 400, code: 'invalid_request' });
-    expect(stack.output()).not.toMatch(/Maximum call stack|RangeError/);
-    expect((await call(stack.restUrl, 'GET', '/v1/me', { key: client.api_key })).status).toBe(200);
+    expect(live.stack.output()).not.toMatch(/Maximum call stack|RangeError/);
+    expect((await call(live.stack.restUrl, 'GET', '/v1/me', { key: live.client.api_key })).status).toBe(200);
   });
 
   test('an operation within the limits still runs on the planned path', async () => {
     const res = await graphql(`{ me { clientId } document(id: "${docId}") { pageCount pages(words: false) { page } } }`);
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ me: { clientId: client.client_id }, document: { pageCount: PAGES } });
+    expect(res.body.data).toMatchObject({ me: { clientId: live.client.client_id }, document: { pageCount: PAGES } });
   });
 
   describe('uploadDocuments keeps the limits of POST /v1/upload', () => {
@@ -176,35 +175,34 @@ describe('GraphQL cost before execution, as npm start runs it', () => {
 });
 
 describe('a subgraph answer over SUBGRAPH_MAX_RESPONSE_BYTES, as npm start runs it', () => {
-  let stack: LiveStack;
-  let client: EnabledClient;
+  const live = liveStackPerSuite(
+    { SUBGRAPH_MAX_RESPONSE_BYTES: String(2 * MiB), BUS_REQUEST_TIMEOUT_MS: '30000' },
+    { tier: 'business', rate_limit_rpm: 100_000 },
+  );
   let docId: string;
 
   beforeAll(async () => {
     // 100 pages with their words answer ~8 MB; without them ~0.7 MB.
-    stack = await startLiveStack({ SUBGRAPH_MAX_RESPONSE_BYTES: String(2 * MiB), BUS_REQUEST_TIMEOUT_MS: '30000' });
-    client = await enableClient(stack, { tier: 'business', rate_limit_rpm: 100_000, request: false });
-    const uploaded = await upload(stack.restUrl, client.api_key, [{ name: 'hundred-pages.txt', bytes: hundredPages() }]);
+    const uploaded = await upload(live.stack.restUrl, live.client.api_key, [{ name: 'hundred-pages.txt', bytes: hundredPages() }]);
     docId = uploaded.body.documents[0].doc_id;
-    expect(await waitProcessed(stack.restUrl, client.api_key, docId)).toMatchObject({ status: 'ready' });
+    expect(await waitProcessed(live.stack.restUrl, live.client.api_key, docId)).toMatchObject({ status: 'ready' });
   }, 120_000);
-  afterAll(() => stack?.stop());
 
   test('is cut off on every path and answered 400 response_too_large, while smaller answers pass', async () => {
-    const headers = { authorization: `Bearer ${client.api_key}` };
+    const headers = { authorization: `Bearer ${live.client.api_key}` };
     const single = `query Words($id: ID!) { document(id: $id) { ${WORDS} } }`;
     const planned = `query Both($id: ID!) { me { clientId } document(id: $id) { ${WORDS} } }`;
     // The single-subgraph operation twice: through Apollo, then through the fast path.
     for (const query of [single, single, planned]) {
-      const res = await gql(stack.gatewayUrl, query, { id: docId }, headers);
+      const res = await gql(live.stack.gatewayUrl, query, { id: docId }, headers);
       expect({ status: res.status, code: codeOf(res) }).toEqual({ status: 400, code: 'response_too_large' });
     }
-    const rest = await call(stack.restUrl, 'GET', `/v1/documents/${docId}`, { key: client.api_key });
+    const rest = await call(live.stack.restUrl, 'GET', `/v1/documents/${docId}`, { key: live.client.api_key });
     expect({ status: rest.status, code: rest.body.error?.code }).toEqual({ status: 400, code: 'response_too_large' });
-    const plain = await call(stack.restUrl, 'GET', `/v1/documents/${docId}?words=false`, { key: client.api_key });
+    const plain = await call(live.stack.restUrl, 'GET', `/v1/documents/${docId}?words=false`, { key: live.client.api_key });
     expect(plain.status).toBe(200);
     expect(plain.body.pages).toHaveLength(PAGES);
-    expect(stack.alive()).toBe(true);
-    expect((await call(stack.restUrl, 'GET', '/v1/me', { key: client.api_key })).status).toBe(200);
+    expect(live.stack.alive()).toBe(true);
+    expect((await call(live.stack.restUrl, 'GET', '/v1/me', { key: live.client.api_key })).status).toBe(200);
   });
 });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { PDFDocument } from 'pdf-lib';
-import { call, enableClient, pollUntil, type EnabledClient } from '../support/api.js';
+import { call, pollUntil } from '../support/api.js';
 import { renderText } from '../../services/ingest/test/ocr/fixtures.js';
 import { scannedPdf, upload, waitProcessed } from '../support/documents.js';
-import { startLiveStack, type LiveStack } from '../support/live-stack.js';
+import { liveStackPerSuite } from '../support/live-stack.js';
 
 /**
  * OCR cost amplification, reproduced against the stack as `npm start` runs it (its own process,
@@ -23,17 +23,10 @@ async function hugeBlankPdf(): Promise<Buffer> {
 }
 
 describe('OCR budgets, as npm start runs it', () => {
-  let stack: LiveStack;
-  let client: EnabledClient;
-
-  beforeAll(async () => {
-    stack = await startLiveStack();
-    client = await enableClient(stack, { tier: 'growth', request: false });
-  }, 90_000);
-  afterAll(() => stack?.stop());
+  const live = liveStackPerSuite();
 
   test('ten blank 200 × 200-inch pages are ready within 15 s, as ten empty pages, and /v1/me answers meanwhile', async () => {
-    const uploaded = await upload(stack.restUrl, client.api_key, [{ name: 'huge-blank.pdf', bytes: await hugeBlankPdf(), type: 'application/pdf' }]);
+    const uploaded = await upload(live.stack.restUrl, live.client.api_key, [{ name: 'huge-blank.pdf', bytes: await hugeBlankPdf(), type: 'application/pdf' }]);
     expect(uploaded.status).toBe(202);
     const docId = uploaded.body.documents[0].doc_id as string;
     const since = Date.now();
@@ -41,8 +34,8 @@ describe('OCR budgets, as npm start runs it', () => {
     const meStatuses: number[] = [];
     const status = await pollUntil(
       async () => {
-        meStatuses.push((await call(stack.restUrl, 'GET', '/v1/me', { key: client.api_key })).status);
-        const res = await call(stack.restUrl, 'GET', `/v1/status?docId=${docId}`, { key: client.api_key });
+        meStatuses.push((await call(live.stack.restUrl, 'GET', '/v1/me', { key: live.client.api_key })).status);
+        const res = await call(live.stack.restUrl, 'GET', `/v1/status?docId=${docId}`, { key: live.client.api_key });
         if (res.status !== 200) throw new Error(`status answered ${res.status}: ${res.text}`);
         return res.body.documents[0];
       },
@@ -57,42 +50,35 @@ describe('OCR budgets, as npm start runs it', () => {
     expect(meStatuses.length).toBeGreaterThan(0);
     expect(meStatuses.every((s) => s === 200)).toBe(true);
 
-    const doc = await call(stack.restUrl, 'GET', `/v1/documents/${docId}?words=true`, { key: client.api_key });
+    const doc = await call(live.stack.restUrl, 'GET', `/v1/documents/${docId}?words=true`, { key: live.client.api_key });
     expect(doc.status).toBe(200);
     expect(doc.body.page_count).toBe(10);
     for (const page of doc.body.pages) {
       expect(page).toMatchObject({ text: '', source: 'ocr', low_quality: true, width: 6000, height: 6000, words: [] });
     }
-    expect(stack.alive()).toBe(true);
+    expect(live.stack.alive()).toBe(true);
   }, 60_000);
 });
 
 describe('OCR budget settings, as npm start reads them', () => {
-  let stack: LiveStack;
-  let client: EnabledClient;
-
-  beforeAll(async () => {
-    stack = await startLiveStack({ OCR_PAGE_BUDGET_MS: '1', OCR_MAX_PAGE_INCHES: '10' });
-    client = await enableClient(stack, { tier: 'growth', request: false });
-  }, 90_000);
-  afterAll(() => stack?.stop());
+  const live = liveStackPerSuite({ OCR_PAGE_BUDGET_MS: '1', OCR_MAX_PAGE_INCHES: '10' });
 
   const uploadOne = async (name: string, bytes: Buffer) => {
-    const res = await upload(stack.restUrl, client.api_key, [{ name, bytes, type: 'application/pdf' }]);
+    const res = await upload(live.stack.restUrl, live.client.api_key, [{ name, bytes, type: 'application/pdf' }]);
     expect(res.status).toBe(202);
     return res.body.documents[0].doc_id as string;
   };
 
   test('OCR_MAX_PAGE_INCHES: a 200-inch page gets the pixels of 10 × 10 inches', async () => {
     const docId = await uploadOne('huge-blank.pdf', await hugeBlankPdf());
-    expect(await waitProcessed(stack.restUrl, client.api_key, docId, 15_000)).toMatchObject({ status: 'ready' });
-    const doc = await call(stack.restUrl, 'GET', `/v1/documents/${docId}?words=false`, { key: client.api_key });
+    expect(await waitProcessed(live.stack.restUrl, live.client.api_key, docId, 15_000)).toMatchObject({ status: 'ready' });
+    const doc = await call(live.stack.restUrl, 'GET', `/v1/documents/${docId}?words=false`, { key: live.client.api_key });
     expect(doc.body.pages[0]).toMatchObject({ width: 3000, height: 3000 });
   }, 30_000);
 
   test('OCR_PAGE_BUDGET_MS: a scan over its budget fails with the reason', async () => {
     const docId = await uploadOne('scan.pdf', await scannedPdf([renderText('Budgeted page of text').png]));
-    const doc = await waitProcessed(stack.restUrl, client.api_key, docId, 30_000);
+    const doc = await waitProcessed(live.stack.restUrl, live.client.api_key, docId, 30_000);
     expect(doc.status).toBe('failed');
     expect(doc.error).toMatch(/^OCR was stopped at page 1 of 1: reading the document took longer than the 0\.001 s it is allowed/);
   }, 60_000);

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from '@jest/globals';
 import { SERVICE_NAMES } from '@perceptiq/contracts';
+import { enableClient, type EnableOptions, type EnabledClient } from './api.js';
 import { distinctPorts } from '../../packages/platform/test/support/nats-server.js';
 
 /**
@@ -116,4 +118,21 @@ export async function startLiveStack(env: Record<string, string> = {}, options: 
     alive,
     stop,
   };
+}
+
+/**
+ * For a describe block: a live stack started before its tests (with `env`) and stopped after them,
+ * and one client enabled on it without an access request. Read the fields inside tests and hooks.
+ */
+export function liveStackPerSuite(
+  env: Record<string, string> = {},
+  enable: Omit<EnableOptions, 'request'> = { tier: 'growth' },
+): { stack: LiveStack; client: EnabledClient } {
+  const live = {} as { stack: LiveStack; client: EnabledClient };
+  beforeAll(async () => {
+    live.stack = await startLiveStack(env);
+    live.client = await enableClient(live.stack, { ...enable, request: false });
+  }, 90_000);
+  afterAll(() => live.stack?.stop());
+  return live;
 }

@@ -29,6 +29,28 @@ export interface DocumentRecord {
   [key: string]: unknown;
 }
 
+/** What an upload knows of a document when it records it; everything else starts empty. */
+export type NewDocument = Pick<DocumentRecord, '_id' | 'client_id' | 'batch_id' | 'filename' | 'mime_type' | 'size_bytes' | 'sha256' | 'created_at'>;
+
+/** A document as recorded on upload: queued, nothing extracted or derived yet. */
+export function queuedDocument(fields: NewDocument): DocumentRecord {
+  return {
+    ...fields,
+    page_count: 0,
+    status: 'queued',
+    stage: 'queued',
+    doc_type: null,
+    tags: [],
+    language: null,
+    ocr_confidence: null,
+    archived: false,
+    pages_done: 0,
+    pages_total: null,
+    error: null,
+    processing_ms: null,
+  };
+}
+
 export interface DocumentPage {
   documents: DocumentRecord[];
   nextCursor: string | null;

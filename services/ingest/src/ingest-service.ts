@@ -6,7 +6,7 @@ import {
   type JobOf,
 } from '@perceptiq/contracts';
 import { AppError, newId, type BlobStore, type Bus, type Logger, type WorkQueue } from '@perceptiq/platform';
-import type { DocumentRecord, DocumentRepository } from './documents.js';
+import { queuedDocument, type DocumentRecord, type DocumentRepository } from './documents.js';
 import type { DetectedType } from './extract/types.js';
 import type { PageRepository } from './pages.js';
 
@@ -128,28 +128,16 @@ export class IngestService {
   }
 
   private newRecord(clientId: string, batchId: string, file: ReceivedFile): DocumentRecord {
-    return {
+    return queuedDocument({
       _id: newId('document'),
       client_id: clientId,
       batch_id: batchId,
       filename: file.filename,
       mime_type: file.type!.mime,
       size_bytes: file.size,
-      page_count: 0,
       sha256: file.sha256,
-      status: 'queued',
-      stage: 'queued',
-      doc_type: null,
-      tags: [],
-      language: null,
-      ocr_confidence: null,
       created_at: this.iso(),
-      archived: false,
-      pages_done: 0,
-      pages_total: null,
-      error: null,
-      processing_ms: null,
-    };
+    });
   }
 
   private iso(): string {

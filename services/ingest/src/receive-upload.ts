@@ -105,7 +105,8 @@ const tooManyFiles = (maxFiles: number) =>
 export async function receiveEncoded(files: Array<{ filename: string; contentBase64: string }>, options: ReceiveOptions): Promise<ReceivedFile[]> {
   if (files.length === 0) throw new AppError('invalid_request', 'No files were sent.');
   if (files.length > options.maxFiles) throw tooManyFiles(options.maxFiles);
-  const total = files.reduce((sum, f) => sum + Buffer.byteLength(f.contentBase64, 'base64'), 0);
+  const sizes = files.map((f) => Buffer.byteLength(f.contentBase64, 'base64'));
+  const total = sizes.reduce((sum, size) => sum + size, 0);
   const maxTotal = Math.min(MAX_ENCODED_UPLOAD_BYTES, options.maxFiles * options.maxFileBytes);
   if (total > maxTotal) {
     throw new AppError('payload_too_large', `The upload is larger than ${Math.round(maxTotal / (1024 * 1024))} MB in all; send larger uploads to POST /v1/upload.`, {
@@ -113,8 +114,8 @@ export async function receiveEncoded(files: Array<{ filename: string; contentBas
     });
   }
   const received: ReceivedFile[] = [];
-  for (const f of files) {
-    const declared = Buffer.byteLength(f.contentBase64, 'base64');
+  for (const [i, f] of files.entries()) {
+    const declared = sizes[i]!;
     // An oversized file is refused by its decoded size, without decoding it.
     const tooLarge = declared > options.maxFileBytes;
     const bytes = tooLarge ? Buffer.alloc(0) : Buffer.from(f.contentBase64, 'base64');

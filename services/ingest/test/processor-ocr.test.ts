@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { createLogger, createMemoryBus, openFsBlobStore, openStore, type Bus, type Store } from '@perceptiq/platform';
-import { DocumentRepository, type DocumentRecord } from '../src/documents.js';
+import { DocumentRepository, queuedDocument, type DocumentRecord } from '../src/documents.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../src/extract/index.js';
 import { createTesseractEngine, type OcrEngine } from '../src/ocr/index.js';
 import { PageRepository } from '../src/pages.js';
@@ -68,28 +68,16 @@ let sequence = 0;
 /** Stores the bytes and a queued document for them, then runs the processor's job on it. */
 async function process(bytes: Buffer, ocrPageBudgetMs: number): Promise<DocumentRecord> {
   const { sha256, size } = await blobs().put(bytes);
-  const record: DocumentRecord = {
+  const record = queuedDocument({
     _id: `doc_budget${++sequence}`,
     client_id: 'client_budget',
     batch_id: 'batch_budget',
     filename: 'scan.pdf',
     mime_type: 'application/pdf',
     size_bytes: size,
-    page_count: 0,
     sha256,
-    status: 'queued',
-    stage: 'queued',
-    doc_type: null,
-    tags: [],
-    language: null,
-    ocr_confidence: null,
     created_at: new Date().toISOString(),
-    archived: false,
-    pages_done: 0,
-    pages_total: null,
-    error: null,
-    processing_ms: null,
-  };
+  });
   await docs.insert(record);
   await processor(ocrPageBudgetMs).process({ doc_id: record._id, client_id: record.client_id }, { attempt: 1, jobId: record._id, working: () => undefined });
   return docs.get(record.client_id, record._id);
