@@ -2,7 +2,7 @@
 #
 # One image for every Perceptiq process. The role is the container's command:
 #   embedded (default): docker run -p 8100:8100 -p 4000:4000 -v perceptiq-data:/app/data perceptiq
-#   distributed:        docker run ... perceptiq node packages/stack/dist/service.js <role>
+#   distributed:        docker run ... perceptiq node launcher/dist/service.js <role>
 #                       role = ingest | qa | templates | analytics | access | gateway | rest-adapter
 # docker-compose.yml and k8s/ run it the second way, one container per role.
 
@@ -28,7 +28,7 @@ COPY services/templates/package.json services/templates/
 COPY services/analytics/package.json services/analytics/
 COPY gateway/package.json gateway/
 COPY rest-adapter/package.json rest-adapter/
-COPY packages/stack/package.json packages/stack/
+COPY launcher/package.json launcher/
 COPY bench/package.json bench/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
@@ -59,6 +59,6 @@ USER 1000:1000
 EXPOSE 8100 4000 4001 4002 4003 4004 4005
 
 # No HEALTHCHECK here: the right port depends on the role. docker-compose.yml sets one per role
-# with `node packages/stack/dist/healthcheck.js http://127.0.0.1:<port>/readyz`; k8s uses probes.
+# with `node launcher/dist/healthcheck.js http://127.0.0.1:<port>/readyz`; k8s uses probes.
 # Exec form keeps node as the process that receives SIGTERM (graceful shutdown).
-CMD ["node", "packages/stack/dist/embedded.js"]
+CMD ["node", "launcher/dist/embedded.js"]

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { loadConfig } from '@perceptiq/platform';
-import { startEmbedded, type EmbeddedStack } from '@perceptiq/stack';
+import { startEmbedded, type EmbeddedStack } from '@perceptiq/launcher';
 
 export interface EdgeServerInfo {
   pid: number;

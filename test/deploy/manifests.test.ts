@@ -52,7 +52,7 @@ const SECRET_ENV: Record<string, { key: string; optional?: boolean }> = {
 };
 const SECRET_NAME = 'perceptiq-secrets';
 const CONFIGMAP_NAME = 'perceptiq-config';
-const SERVICE_JS = 'packages/stack/dist/service.js';
+const SERVICE_JS = 'launcher/dist/service.js';
 
 // ---- loading -----------------------------------------------------------------------------------
 
@@ -372,7 +372,7 @@ describe('docker-compose.yml', () => {
     const svc = services[role]!;
     const port = ROLE_PORT[role];
     expect(svc.command).toEqual(['node', SERVICE_JS, role]);
-    expect(svc.healthcheck.test).toEqual(['CMD', 'node', 'packages/stack/dist/healthcheck.js', `http://127.0.0.1:${port}/readyz`]);
+    expect(svc.healthcheck.test).toEqual(['CMD', 'node', 'launcher/dist/healthcheck.js', `http://127.0.0.1:${port}/readyz`]);
     const deps = Object.entries(svc.depends_on as Record<string, Obj>);
     expect(deps.map(([name]) => name)).toEqual(expect.arrayContaining(['nats', 'mongo']));
     for (const [name, dep] of deps) {
@@ -462,13 +462,13 @@ describe('Dockerfile', () => {
   });
 
   it('runs embedded by default, as a numeric non-root user, listening on all interfaces', () => {
-    expect(dockerfile).toMatch(/^CMD \["node", "packages\/stack\/dist\/embedded\.js"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "launcher\/dist\/embedded\.js"\]$/m);
     const users = [...dockerfile.matchAll(/^USER (\d+)(?::\d+)?$/gm)].map((m) => Number(m[1]));
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).toBeGreaterThan(0);
     expect(dockerfile).toMatch(/HOST=0\.0\.0\.0/);
     // The compose healthchecks call this binary.
-    expect(existsSync(join(ROOT, 'packages/stack/src/healthcheck.ts'))).toBe(true);
+    expect(existsSync(join(ROOT, 'launcher/src/healthcheck.ts'))).toBe(true);
   });
 
   it('keeps host build output and secrets out of the build context', () => {

@@ -30,7 +30,7 @@ export interface LiveStack {
   stop(): Promise<void>;
 }
 
-const EMBEDDED_JS = new URL('../../packages/stack/dist/embedded.js', import.meta.url);
+const EMBEDDED_JS = new URL('../../launcher/dist/embedded.js', import.meta.url);
 
 function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -46,7 +46,7 @@ export interface LiveStackOptions {
 
 export async function startLiveStack(env: Record<string, string> = {}, options: LiveStackOptions = {}): Promise<LiveStack> {
   if (!existsSync(EMBEDDED_JS)) {
-    throw new Error('packages/stack/dist/embedded.js is missing: run `npm run build` first (`npm test` builds before testing).');
+    throw new Error('launcher/dist/embedded.js is missing: run `npm run build` first (`npm test` builds before testing).');
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'perceptiq-live-'));
   options.prepareDataDir?.(dataDir);

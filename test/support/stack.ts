@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
 import { loadConfig } from '@perceptiq/platform';
-import { startEmbedded } from '@perceptiq/stack';
+import { startEmbedded } from '@perceptiq/launcher';
 import { distinctPorts, startNatsServer } from '../../packages/platform/test/support/nats-server.js';
 
 export type StackMode = 'embedded' | 'distributed';
@@ -31,7 +31,7 @@ export interface TestStack {
 }
 
 const ROOT = new URL('../../', import.meta.url);
-const SERVICE_JS = new URL('packages/stack/dist/service.js', ROOT);
+const SERVICE_JS = new URL('launcher/dist/service.js', ROOT);
 
 /**
  * Start the whole stack as a partner sees it, on free loopback ports with a fresh data dir:
@@ -77,7 +77,7 @@ async function startDistributedStack(
   env: Record<string, string>,
 ): Promise<TestStack & { stopKeepingData(): Promise<void> }> {
   if (!existsSync(SERVICE_JS)) {
-    throw new Error('packages/stack/dist/service.js is missing: run `npm run build` first (`npm test` builds before testing).');
+    throw new Error('launcher/dist/service.js is missing: run `npm run build` first (`npm test` builds before testing).');
   }
   const nats = await startNatsServer();
   const children: Array<{ role: string; child: ChildProcess }> = [];

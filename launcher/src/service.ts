@@ -5,7 +5,7 @@ import { serveRest } from '@perceptiq/rest-adapter';
 import { openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES } from './wiring.js';
 
 /**
- * One role per process (distributed mode): `node packages/stack/dist/service.js <role>`, with
+ * One role per process (distributed mode): `node launcher/dist/service.js <role>`, with
  * role one of the five services, `gateway` or `rest-adapter`. Each talks to the others over NATS.
  */
 const ROLES = [...SERVICE_NAMES, 'gateway', 'rest-adapter'] as const;
@@ -35,7 +35,7 @@ async function main(role: Role, config: Config): Promise<void> {
 
 const role = process.argv[2] as Role | undefined;
 if (!role || !ROLES.includes(role)) {
-  process.stderr.write(`usage: node packages/stack/dist/service.js <${ROLES.join('|')}>\n`);
+  process.stderr.write(`usage: node launcher/dist/service.js <${ROLES.join('|')}>\n`);
   process.exit(2);
 }
 let config: Config;

@@ -1,5 +1,5 @@
 /**
- * Container health check: `node packages/stack/dist/healthcheck.js <url>`.
+ * Container health check: `node launcher/dist/healthcheck.js <url>`.
  *
  * Exits 0 when the URL answers 2xx within 2 s, else 1. It exists because the runtime image has
  * no curl or wget (and should not grow them just for this): node is already there. Compose uses it
@@ -9,7 +9,7 @@ const TIMEOUT_MS = 2_000;
 
 const url = process.argv[2];
 if (!url) {
-  console.error('usage: node packages/stack/dist/healthcheck.js <url>');
+  console.error('usage: node launcher/dist/healthcheck.js <url>');
   process.exit(1);
 }
 
