@@ -1,2 +1,3 @@
 export { startEmbedded, type EmbeddedStack } from './embedded.js';
 export { SERVICE_FACTORIES } from './wiring.js';
+export { loadConfig } from '@perceptiq/platform';

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
-import { loadConfig } from '@perceptiq/platform';
-import { startEmbedded } from '@perceptiq/launcher';
+import { loadConfig, startEmbedded } from '@perceptiq/launcher';
 import { distinctPorts, startNatsServer } from '../../packages/platform/test/support/nats-server.js';
 
 export type StackMode = 'embedded' | 'distributed';
