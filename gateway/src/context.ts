@@ -1,6 +1,5 @@
 import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, rateHeaders, type ContextSigner, type EdgeAuthenticator, type Principal } from '@perceptiq/platform';
 import type { BaseContext } from '@apollo/server';
-import type { Request, Response } from 'express';
 import type { OperationAnalysis } from './analyze-operation.js';
 
 export interface GatewayContext extends BaseContext {
@@ -10,28 +9,40 @@ export interface GatewayContext extends BaseContext {
   analysis?: OperationAnalysis;
 }
 
+/** What authentication reads of a call, whichever way it arrived (HTTP or in process). */
+export interface CallerFacts {
+  headers: Record<string, string | string[] | undefined>;
+  ip: string;
+  requestId: string;
+}
+
+export interface Authenticated {
+  context: GatewayContext;
+  /** `X-RateLimit-*` for a call made with an API key, to send with the answer. */
+  headers: Record<string, string>;
+}
+
 /**
  * Who is calling the gateway: a signed context from the REST adapter (already authenticated and
  * counted there), an API key (authenticated and counted here), or an admin token. Anything else
  * is refused with HTTP 401 before the operation is even parsed.
  */
 export async function authenticate(
-  req: Request,
-  res: Response,
+  call: CallerFacts,
   signer: ContextSigner,
   auth: EdgeAuthenticator,
   onCounted: (clientId: string) => void,
-): Promise<GatewayContext> {
-  const ip = req.ip ?? 'unknown';
-  const signed = signer.verify(req.headers[CONTEXT_HEADER], req.headers[CONTEXT_SIGNATURE_HEADER]);
-  if (signed) return { principal: signed.principal, requestId: signed.request_id, ip: signed.ip };
+): Promise<Authenticated> {
+  const { headers, ip, requestId } = call;
+  const signed = signer.verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER]);
+  if (signed) return { context: { principal: signed.principal, requestId: signed.request_id, ip: signed.ip }, headers: {} };
 
-  const adminToken = req.headers['x-admin-token'];
-  if (!req.headers.authorization && typeof adminToken === 'string') {
+  const adminToken = headers['x-admin-token'];
+  const authorization = typeof headers.authorization === 'string' ? headers.authorization : undefined;
+  if (!authorization && typeof adminToken === 'string') {
     await auth.authorizeAdmin(adminToken, ip);
-    return { principal: { type: 'admin' }, requestId: req.id, ip };
+    return { context: { principal: { type: 'admin' }, requestId, ip }, headers: {} };
   }
-  const { client, rate } = await auth.authorizeKey(req.headers.authorization, onCounted);
-  for (const [name, value] of Object.entries(rateHeaders(rate))) res.setHeader(name, value);
-  return { principal: { type: 'client', client }, requestId: req.id, ip };
+  const { client, rate } = await auth.authorizeKey(authorization, onCounted);
+  return { context: { principal: { type: 'client', client }, requestId, ip }, headers: rateHeaders(rate) };
 }

@@ -1,5 +1,4 @@
-import { counter, isAppError, publicError, type Logger } from '@perceptiq/platform';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { counter, isAppError, publicError, type GraphQLAnswer, type Logger } from '@perceptiq/platform';
 import type { GraphQLFormattedError } from 'graphql';
 import type { OperationAnalysis } from './analyze-operation.js';
 import type { GatewayContext } from './context.js';
@@ -17,6 +16,12 @@ export function wireError(err: unknown): GraphQLFormattedError {
   return { message: pub.message, extensions: { code: pub.code, ...(pub.details ? { details: pub.details } : {}) } };
 }
 
+/** A refusal or failure as a whole answer: the error's status and headers, or a masked 500 (logged). */
+export function errorAnswer(err: unknown, logger: Logger): GraphQLAnswer {
+  if (!isAppError(err)) logger.error({ err }, 'gateway call failed');
+  return { status: isAppError(err) ? err.httpStatus : 500, headers: isAppError(err) ? { ...err.headers } : {}, body: { errors: [wireError(err)] } };
+}
+
 interface GraphQLBody {
   query?: unknown;
   operationName?: unknown;
@@ -24,25 +29,30 @@ interface GraphQLBody {
   extensions?: unknown;
 }
 
-export interface FastPathOptions {
-  client: SubgraphClient;
-  logger: Logger;
-  limits: OperationLimits;
-  authenticate(req: Request, res: Response): Promise<GatewayContext>;
+/** An operation the fast path can answer, with this call's variables. */
+export interface FastOperation {
+  analysis: OperationAnalysis & { singleSubgraph: string };
+  query: string;
+  operationName: string | null;
+  variables: Record<string, unknown>;
 }
 
 /**
  * Operations that one subgraph answers alone and that Apollo Server has already parsed and
  * validated once are, from then on, sent straight to that subgraph: same authentication, same
  * scope, alias and cost policy (measured again for each request's variables when a list
- * size depends on them), but without a second Apollo pipeline in front of the subgraph's own.
+ * size depends on them), but without a second GraphQL pipeline in front of the subgraph's own.
  * Everything else (first sight of an operation, introspection, operations spanning subgraphs, GET)
  * goes through Apollo Server and the query planner.
  */
 export class GatewayFastPath {
   private readonly validated = new Map<string, OperationAnalysis & { singleSubgraph: string }>();
 
-  constructor(private readonly options: FastPathOptions) {}
+  constructor(
+    private readonly client: SubgraphClient,
+    private readonly limits: OperationLimits,
+    private readonly logger: Logger,
+  ) {}
 
   /** Called from the Apollo pipeline once an operation has passed validation and the policy. */
   remember(query: string, operationName: string | null | undefined, analysis: OperationAnalysis): void {
@@ -51,30 +61,27 @@ export class GatewayFastPath {
     this.validated.set(cacheKey(query, operationName), analysis as OperationAnalysis & { singleSubgraph: string });
   }
 
-  middleware(): RequestHandler {
-    return async (req: Request, res: Response, next: NextFunction) => {
-      const body = req.body as GraphQLBody | undefined;
-      if (req.method !== 'POST' || typeof body?.query !== 'string' || body.extensions !== undefined) return next();
-      if (body.variables !== undefined && body.variables !== null && (typeof body.variables !== 'object' || Array.isArray(body.variables))) return next();
-      const analysis = this.validated.get(cacheKey(body.query, body.operationName));
-      if (!analysis) return next();
-      try {
-        const ctx = await this.options.authenticate(req, res);
-        const variables = (body.variables ?? {}) as Record<string, unknown>;
-        enforceOperationPolicy(analysis, ctx.principal, analysis.measure(variables), this.options.limits);
-        const answer = await this.options.client.send(analysis.singleSubgraph, ctx, {
-          query: body.query,
-          variables,
-          operationName: body.operationName ?? null,
-        });
-        operationsByPath().inc({ path: 'fast' });
-        res.status(answer.status).json(answer.body);
-      } catch (err) {
-        if (!isAppError(err)) this.options.logger.error({ err }, 'gateway fast path failed');
-        for (const [name, value] of Object.entries(isAppError(err) ? (err.headers ?? {}) : {})) res.setHeader(name, value);
-        res.status(isAppError(err) ? err.httpStatus : 500).json({ errors: [wireError(err)] });
-      }
-    };
+  /** The operation of a POSTed body if the fast path knows it, else undefined (Apollo's path). */
+  lookup(body: unknown): FastOperation | undefined {
+    const { query, operationName, variables, extensions } = (body ?? {}) as GraphQLBody;
+    if (typeof query !== 'string' || extensions !== undefined) return undefined;
+    if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
+    const analysis = this.validated.get(cacheKey(query, operationName));
+    if (!analysis) return undefined;
+    return { analysis, query, operationName: typeof operationName === 'string' ? operationName : null, variables: (variables ?? {}) as Record<string, unknown> };
+  }
+
+  /** Check the caller against the operation's policy, then let its subgraph answer. */
+  async answer(op: FastOperation, ctx: GatewayContext): Promise<GraphQLAnswer> {
+    try {
+      enforceOperationPolicy(op.analysis, ctx.principal, op.analysis.measure(op.variables), this.limits);
+      const answer = await this.client.send(op.analysis.singleSubgraph, ctx, { query: op.query, variables: op.variables, operationName: op.operationName });
+      operationsByPath().inc({ path: 'fast' });
+      // Status and body only: what a subgraph's HTTP answer carries through, whichever way it was reached.
+      return { status: answer.status, body: answer.body };
+    } catch (err) {
+      return errorAnswer(err, this.logger);
+    }
   }
 }
 

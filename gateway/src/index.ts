@@ -1,2 +1,2 @@
-export { createGatewayApp, serveGateway, type GatewayDeps } from './app.js';
+export { createGatewayApp, serveGateway, type GatewayDeps, type ServingGateway } from './app.js';
 export { composeSupergraph, readCommittedSupergraph } from './compose.js';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, ContextSigner } from '@perceptiq/platform';
+import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, ContextSigner, httpEndpoint } from '@perceptiq/platform';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../src/context.js';
 import { SignedContextDataSource } from '../src/signed-data-source.js';
@@ -33,7 +33,7 @@ afterAll(async () => {
   server.close();
 });
 
-const client = () => new SubgraphClient({ signer: new ContextSigner(secret, 30_000, 'gateway'), url: () => url, timeoutMs: 10_000, maxResponseBytes: MAX });
+const client = () => new SubgraphClient({ signer: new ContextSigner(secret, 30_000, 'gateway'), endpoint: () => httpEndpoint(url, { timeoutMs: 10_000, maxResponseBytes: MAX }) });
 
 /** Stream 64 KiB chunks until the reader goes away; resolves with the bytes written by then. */
 function streamForever(): Promise<number> {

@@ -3,6 +3,8 @@ import { serveGateway } from '@perceptiq/gateway';
 import {
   ConfigError,
   createLogger,
+  inProcessEndpoint,
+  type GraphQLEndpoint,
   Lifecycle,
   loadConfig,
   resolveSecrets,
@@ -14,7 +16,7 @@ import {
 } from '@perceptiq/platform';
 import { serveRest } from '@perceptiq/rest-adapter';
 import { fileURLToPath } from 'node:url';
-import { openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES } from './wiring.js';
+import { hopLimits, openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES, subgraphEndpoints } from './wiring.js';
 
 export interface EmbeddedStack {
   restUrl: string;
@@ -29,11 +31,22 @@ export interface EmbeddedStack {
   stop(): Promise<void>;
 }
 
+export interface EmbeddedOptions {
+  /**
+   * `true` (the default): the REST adapter calls the gateway, and the gateway the subgraphs,
+   * directly in this process. `false`: over loopback HTTP, as separate processes would (tests
+   * compare the two).
+   */
+  inProcess?: boolean;
+}
+
 /**
  * Everything in one process: five subgraphs on loopback ports, the gateway and the REST adapter,
  * sharing one bus (in-process unless `NATS_URL` is set). Port 0 anywhere means "any free port".
+ * Every server also listens on its own port, so each can be reached as in distributed mode.
  */
-export async function startEmbedded(config: Config): Promise<EmbeddedStack> {
+export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<EmbeddedStack> {
+  const inProcess = options.inProcess ?? true;
   const logger = createLogger({ level: config.logLevel, name: 'perceptiq' });
   const lifecycle = new Lifecycle(logger, config.shutdownTimeoutMs);
   try {
@@ -49,6 +62,7 @@ export async function startEmbedded(config: Config): Promise<EmbeddedStack> {
     const stores = {} as Record<ServiceName, Store>;
     const serviceUrls = {} as Record<ServiceName, string>;
     const services = { ...config.services };
+    const local: Partial<Record<ServiceName, GraphQLEndpoint>> = {};
     for (const name of SERVICE_NAMES) {
       const store = await openServiceStore(config, name, lifecycle);
       const deps = { config, secrets, store, bus, blobs: await openServiceBlobs(config, name), logger: logger.child({ component: name }), lifecycle };
@@ -56,16 +70,27 @@ export async function startEmbedded(config: Config): Promise<EmbeddedStack> {
       stores[name] = store;
       serviceUrls[name] = `${listening.url}/graphql`;
       services[name] = { port: listening.port, url: serviceUrls[name] };
+      if (inProcess) local[name] = inProcessEndpoint(listening.graphql, hopLimits(config));
     }
     const wired: Config = { ...config, services };
-    const gateway = await serveGateway({ config: wired, secrets, bus, logger: logger.child({ component: 'gateway' }), lifecycle }, config.gateway.port);
+    const gateway = await serveGateway(
+      { config: wired, secrets, bus, logger: logger.child({ component: 'gateway' }), lifecycle, subgraph: subgraphEndpoints(wired, local) },
+      config.gateway.port,
+    );
     const gatewayUrl = `${gateway.url}/graphql`;
     const rest = await serveRest(
-      { config: wired, secrets, bus, logger: logger.child({ component: 'rest-adapter' }), lifecycle, gatewayUrl },
+      {
+        config: { ...wired, gateway: { ...wired.gateway, url: gatewayUrl } },
+        secrets,
+        bus,
+        logger: logger.child({ component: 'rest-adapter' }),
+        lifecycle,
+        ...(inProcess ? { gateway: inProcessEndpoint(gateway.graphql, hopLimits(config)) } : {}),
+      },
       config.rest.port,
     );
     const metrics = await serveMetrics(config.host, config.metrics.port, lifecycle);
-    logger.info({ rest: rest.url, gateway: gatewayUrl, metrics: metrics.url, mode: config.mode }, 'Perceptiq is serving');
+    logger.info({ rest: rest.url, gateway: gatewayUrl, metrics: metrics.url, mode: config.mode, inProcess }, 'Perceptiq is serving');
     return { restUrl: rest.url, gatewayUrl, metricsUrl: metrics.url, serviceUrls, adminToken: secrets.adminToken, stores, lifecycle, stop: () => lifecycle.stop() };
   } catch (err) {
     await lifecycle.stop();

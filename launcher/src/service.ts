@@ -2,7 +2,7 @@ import { SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
 import { serveGateway } from '@perceptiq/gateway';
 import { ConfigError, createLogger, Lifecycle, loadConfig, resolveSecrets, secureDataDir, serveMetrics, serveService, type Config } from '@perceptiq/platform';
 import { serveRest } from '@perceptiq/rest-adapter';
-import { openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES } from './wiring.js';
+import { openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES, subgraphEndpoints } from './wiring.js';
 
 /**
  * One role per process (distributed mode): `node launcher/dist/service.js <role>`, with
@@ -21,7 +21,7 @@ async function main(role: Role, config: Config): Promise<void> {
   const bus = await openBus(config, role, lifecycle, logger, async () => store ?? openServiceStore(config, `${role}-bus`, lifecycle));
   let url: string;
   if (role === 'gateway') {
-    url = (await serveGateway({ config, secrets, bus, logger, lifecycle }, config.gateway.port)).url;
+    url = (await serveGateway({ config, secrets, bus, logger, lifecycle, subgraph: subgraphEndpoints(config) }, config.gateway.port)).url;
   } else if (role === 'rest-adapter') {
     url = (await serveRest({ config, secrets, bus, logger, lifecycle }, config.rest.port)).url;
   } else {

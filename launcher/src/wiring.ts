@@ -5,6 +5,9 @@ import { createIngestService } from '@perceptiq/ingest';
 import {
   connectNatsBus,
   createMemoryBus,
+  httpEndpoint,
+  type EndpointLimits,
+  type GraphQLEndpoint,
   openBlobStore,
   openStore,
   type Bus,
@@ -46,4 +49,23 @@ export async function openBus(config: Config, name: string, lifecycle: Lifecycle
 
 export async function openServiceBlobs(config: Config, service: string) {
   return openBlobStore({ dataDir: config.dataDir, mongodbUri: config.store.mongodbUri, service });
+}
+
+/** The time and size limits of one hop between our GraphQL servers, the same in process and over HTTP. */
+export const hopLimits = (config: Config): EndpointLimits => ({ timeoutMs: config.bus.requestTimeoutMs, maxResponseBytes: config.gateway.maxResponseBytes });
+
+/**
+ * How the gateway reaches each subgraph: directly when it runs in this process (`local`), else
+ * over HTTP at its configured URL. Decided here once, for every path through the gateway.
+ */
+export function subgraphEndpoints(config: Config, local: Partial<Record<ServiceName, GraphQLEndpoint>> = {}): (name: string) => GraphQLEndpoint {
+  const endpoints = new Map<string, GraphQLEndpoint>();
+  for (const [name, service] of Object.entries(config.services)) {
+    endpoints.set(name, local[name as ServiceName] ?? httpEndpoint(service.url, hopLimits(config)));
+  }
+  return (name) => {
+    const endpoint = endpoints.get(name);
+    if (!endpoint) throw new Error(`Supergraph names an unknown subgraph "${name}"`);
+    return endpoint;
+  };
 }

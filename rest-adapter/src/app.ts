@@ -3,6 +3,8 @@ import {
   ContextSigner,
   EdgeAuthenticator,
   createBaseApp,
+  httpEndpoint,
+  type GraphQLEndpoint,
   listen,
   parseOrThrow,
   rateHeaders,
@@ -30,8 +32,8 @@ export interface RestDeps {
   bus: Bus;
   logger: Logger;
   lifecycle: Lifecycle;
-  /** The gateway's `/graphql` URL (defaults to the configured one). */
-  gatewayUrl?: string;
+  /** How to reach the gateway: directly when it runs in this process (embedded), else over HTTP at the configured URL. */
+  gateway?: GraphQLEndpoint;
 }
 
 interface Caller {
@@ -48,7 +50,10 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
   const { config, secrets, bus, logger, lifecycle } = deps;
   const auth = new EdgeAuthenticator(bus, secrets.keySecret);
   const signer = new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000, 'rest-adapter');
-  const gateway = new GatewayClient(deps.gatewayUrl ?? config.gateway.url, signer, config.bus.requestTimeoutMs, config.gateway.maxResponseBytes);
+  const gateway = new GatewayClient(
+    deps.gateway ?? httpEndpoint(config.gateway.url, { timeoutMs: config.bus.requestTimeoutMs, maxResponseBytes: config.gateway.maxResponseBytes }),
+    signer,
+  );
   const usage = new UsageRecorder(bus, logger, lifecycle);
   // A whole upload request: every file at its limit, plus room for the multipart framing.
   const uploadLimit = config.ingest.maxFiles * config.ingest.maxFileBytes + 1024 * 1024;

@@ -1,4 +1,4 @@
-import { AppError, errorFromWire, postJson, type ContextSigner, type Principal } from '@perceptiq/platform';
+import { AppError, errorFromWire, type ContextSigner, type GraphQLEndpoint, type Principal } from '@perceptiq/platform';
 
 interface GraphQLWireError {
   message?: string;
@@ -8,14 +8,13 @@ interface GraphQLWireError {
 /**
  * Runs one GraphQL operation against the gateway on behalf of an already authenticated caller:
  * the caller travels as a signed context (never the key), so the gateway neither re-authenticates
- * nor counts the call a second time.
+ * nor counts the call a second time. The gateway is reached over HTTP, or directly when it runs in
+ * this process; the launcher decides which.
  */
 export class GatewayClient {
   constructor(
-    private readonly url: string,
+    private readonly gateway: GraphQLEndpoint,
     private readonly signer: ContextSigner,
-    private readonly timeoutMs: number,
-    private readonly maxResponseBytes: number,
   ) {}
 
   async execute(
@@ -27,7 +26,7 @@ export class GatewayClient {
       ...this.signer.sign({ principal: caller.principal, request_id: caller.requestId, ip: caller.ip }, 'gateway'),
       'x-request-id': caller.requestId,
     };
-    const res = await postJson(this.url, { query: document, variables }, headers, this.timeoutMs, this.maxResponseBytes);
+    const res = await this.gateway({ headers, body: { query: document, variables } });
     const body = (res.body ?? {}) as { data?: Record<string, unknown> | null; errors?: GraphQLWireError[] };
     const first = body.errors?.[0];
     if (first) throw errorFromWire(first.extensions?.code, first.message ?? 'The operation failed.', first.extensions?.details);

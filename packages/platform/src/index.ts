@@ -22,3 +22,4 @@ export * from './service.js';
 export * from './edge-auth.js';
 export * from './http/json-client.js';
 export * from './usage-recorder.js';
+export * from './graphql-endpoint.js';

@@ -9,7 +9,8 @@ import type { Config } from './config.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Secrets } from './secrets.js';
 import type { Store } from './store/types.js';
-import { createSubgraphHandler, type SubgraphResolvers } from './subgraph.js';
+import { createSubgraph, type SubgraphResolvers } from './subgraph.js';
+import type { GraphQLEndpoint } from './graphql-endpoint.js';
 import { createBaseApp, listen, type Listening } from './http/server.js';
 
 /** What a service gets from its runner: each adapter chosen once, at start-up, by configuration. */
@@ -41,8 +42,13 @@ export function loadTypeDefs(moduleUrl: string): string {
   return readFileSync(new URL('../src/schema.graphql', moduleUrl), 'utf8');
 }
 
+/** A service serving: its HTTP address, and its subgraph callable directly by a gateway in the same process. */
+export interface ServingService extends Listening {
+  graphql: GraphQLEndpoint;
+}
+
 /** Start a service's bus handlers and serve its subgraph (plus `/healthz` and `/readyz`) on `port`. */
-export async function serveService(module: ServiceModule, deps: ServiceDeps, port: number): Promise<Listening> {
+export async function serveService(module: ServiceModule, deps: ServiceDeps, port: number): Promise<ServingService> {
   const { config, secrets, logger, lifecycle, bus, store } = deps;
   await module.start?.();
   const app = createBaseApp({
@@ -54,15 +60,14 @@ export async function serveService(module: ServiceModule, deps: ServiceDeps, por
     },
     trustedProxies: config.trustedProxies,
   });
-  const subgraph = await createSubgraphHandler({
+  const subgraph = createSubgraph({
     name: module.name,
     typeDefs: module.typeDefs,
     resolvers: module.resolvers,
     signer: new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000, module.name),
     logger,
   });
-  lifecycle.onStop(`${module.name} subgraph`, subgraph.stop);
   app.use('/graphql', subgraph.handler);
   module.routes?.(app);
-  return listen(app, config.host, port, lifecycle, module.name);
+  return { ...(await listen(app, config.host, port, lifecycle, module.name)), graphql: subgraph.handle };
 }

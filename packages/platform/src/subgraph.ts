@@ -1,13 +1,12 @@
-import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
+import type { BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express, { type RequestHandler } from 'express';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
-import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, type ClientContext, type ContextSigner, type Principal } from './client-context.js';
+import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, type ContextSigner, type Principal } from './client-context.js';
 import { AppError } from './errors.js';
-import { formatGraphQLError, toGraphQLError } from './graphql-errors.js';
+import type { GraphQLAnswer, GraphQLCall } from './graphql-endpoint.js';
+import { GraphQLExecutor } from './graphql-executor.js';
 import { runWithContext } from './request-context.js';
 
 export interface SubgraphContext extends BaseContext {
@@ -28,51 +27,44 @@ export interface SubgraphOptions {
   logger: Logger;
 }
 
+export interface Subgraph {
+  /** Run one call: what the HTTP route does, without HTTP (the gateway's in-process endpoint when embedded). */
+  handle(call: GraphQLCall): Promise<GraphQLAnswer>;
+  /** The same over HTTP: `POST /graphql` with a JSON body. */
+  handler: RequestHandler;
+}
+
 /**
- * A federated subgraph behind Express. Every operation must carry a valid signed client context
- * (from the gateway); anything else is answered 401 before execution, so a subgraph reached
- * directly gives nothing away. `_service` (composition) is no exception: the supergraph is
- * composed from the SDL files, never by introspection.
+ * A federated subgraph. Every operation must carry a valid signed client context (from the
+ * gateway); anything else is answered 401 before the operation is even parsed, so a subgraph
+ * reached directly gives nothing away. `_service` (composition) is no exception: the supergraph
+ * is composed from the SDL files, never by introspection, and introspection is off.
  */
-export async function createSubgraphHandler(options: SubgraphOptions): Promise<{ handler: RequestHandler; stop(): Promise<void> }> {
-  const server = new ApolloServer<SubgraphContext>({
-    schema: buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as never }),
-    formatError: formatGraphQLError(options.logger),
-    introspection: false,
-    csrfPrevention: false, // only the gateway calls subgraphs, with a signed context and JSON bodies
-    includeStacktraceInErrorResponses: false,
-    logger: options.logger,
-    // Traces are for Apollo's hosted reporting, which a self-hosted deployment does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
-    // The process's Lifecycle owns SIGTERM: Apollo re-raising the signal would cut the graceful stop short.
-    stopOnTerminationSignals: false,
-  });
-  await server.start();
-  const middleware = expressMiddleware(server, {
-    context: async ({ res }) => {
-      const ctx = res.locals.clientContext as ClientContext | undefined;
-      if (!ctx) throw toGraphQLError(new AppError('invalid_token', 'A valid signed client context is required.'));
-      const clientId = ctx.principal.type === 'client' ? ctx.principal.client.client_id : undefined;
-      return {
-        principal: ctx.principal,
-        requestId: ctx.request_id,
-        ip: ctx.ip,
-        logger: options.logger.child(clientId ? { requestId: ctx.request_id, clientId } : { requestId: ctx.request_id }),
-      };
-    },
-  });
+export function createSubgraph(options: SubgraphOptions): Subgraph {
+  const executor = new GraphQLExecutor(buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as never }), options.logger);
+
+  async function handle(call: GraphQLCall): Promise<GraphQLAnswer> {
+    const ctx = options.signer.verify(call.headers[CONTEXT_HEADER], call.headers[CONTEXT_SIGNATURE_HEADER]);
+    if (!ctx) return executor.refuse(new AppError('invalid_token', 'A valid signed client context is required.'));
+    const clientId = ctx.principal.type === 'client' ? ctx.principal.client.client_id : undefined;
+    const contextValue: SubgraphContext = {
+      principal: ctx.principal,
+      requestId: ctx.request_id,
+      ip: ctx.ip,
+      logger: options.logger.child(clientId ? { requestId: ctx.request_id, clientId } : { requestId: ctx.request_id }),
+    };
+    // Restore the original request id (and caller) for logs and bus calls made by resolvers.
+    return runWithContext({ requestId: ctx.request_id, ...(clientId ? { clientId } : {}) }, () => executor.run(call.body, contextValue));
+  }
+
   const router = express.Router();
   // Room for the base64 uploads of small files (5 MB each) that ingest accepts through GraphQL.
-  router.use(express.json({ limit: '8mb' }));
-  router.use((req, res, next) => {
-    const ctx = options.signer.verify(req.headers[CONTEXT_HEADER], req.headers[CONTEXT_SIGNATURE_HEADER]);
-    if (!ctx) return middleware(req, res, next);
-    res.locals.clientContext = ctx;
-    // Restore the original request id (and caller) for logs and bus calls made by resolvers.
-    const clientId = ctx.principal.type === 'client' ? ctx.principal.client.client_id : undefined;
-    return runWithContext({ requestId: ctx.request_id, ...(clientId ? { clientId } : {}) }, () => middleware(req, res, next));
+  router.post('/', express.json({ limit: '8mb' }), (req, res, next) => {
+    handle({ headers: req.headers as GraphQLCall['headers'], body: req.body })
+      .then((answer) => res.status(answer.status).set(answer.headers ?? {}).json(answer.body))
+      .catch(next);
   });
-  return { handler: router, stop: () => server.stop() };
+  return { handle, handler: router };
 }
 
 /** The calling client, or `invalid_token` when the principal is not a client. */

@@ -5,14 +5,14 @@ import { AppError } from '../errors.js';
 const agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 });
 
 // Callers may show this message to partners: it names no internal host.
-const UNAVAILABLE = 'A dependency did not answer in time; try again shortly.';
+export const UNAVAILABLE_MESSAGE = 'A dependency did not answer in time; try again shortly.';
 
 export interface JsonResponse {
   status: number;
   body: unknown;
 }
 
-const tooLarge = (maxBytes: number) =>
+export const responseTooLarge = (maxBytes: number) =>
   new AppError(
     'response_too_large',
     `The answer is over the ${maxBytes}-byte limit of one response; ask for less in one request (fewer documents, or pages without words).`,
@@ -50,7 +50,7 @@ export function postJson(
         const chunks: Buffer[] = [];
         let received = 0;
         const refuse = () => {
-          reject(tooLarge(maxResponseBytes));
+          reject(responseTooLarge(maxResponseBytes));
           req.destroy(); // the rest of the answer is never read; the socket is not reused
         };
         if (Number(res.headers['content-length'] ?? 0) > maxResponseBytes) return refuse();
@@ -65,14 +65,14 @@ export function postJson(
             resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
           } catch {
             // A body parser's own refusal (not JSON) still says what went wrong: the request was too large.
-            reject(res.statusCode === 413 ? new AppError('payload_too_large', 'The request is larger than the service accepts.') : new AppError('unavailable', UNAVAILABLE));
+            reject(res.statusCode === 413 ? new AppError('payload_too_large', 'The request is larger than the service accepts.') : new AppError('unavailable', UNAVAILABLE_MESSAGE));
           }
         });
-        res.on('error', () => reject(new AppError('unavailable', UNAVAILABLE)));
+        res.on('error', () => reject(new AppError('unavailable', UNAVAILABLE_MESSAGE)));
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on('error', () => reject(new AppError('unavailable', UNAVAILABLE)));
+    req.on('error', () => reject(new AppError('unavailable', UNAVAILABLE_MESSAGE)));
     req.end(payload);
   });
 }

@@ -1,0 +1,159 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import {
+  ContextSigner,
+  EdgeAuthenticator,
+  formatGraphQLError,
+  isAppError,
+  requestIdFrom,
+  toGraphQLError,
+  UsageRecorder,
+  type Bus,
+  type Config,
+  type GraphQLAnswer,
+  type GraphQLCall,
+  type GraphQLEndpoint,
+  type Lifecycle,
+  type Logger,
+  type Secrets,
+} from '@perceptiq/platform';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { readCommittedSupergraph } from './compose.js';
+import { authenticate, type Authenticated, type CallerFacts, type GatewayContext } from './context.js';
+import { depthLimit } from './depth-limit.js';
+import { errorAnswer, GatewayFastPath } from './fast-path.js';
+import { policyPlugin } from './policy-plugin.js';
+import { SignedContextDataSource } from './signed-data-source.js';
+import { SubgraphClient } from './subgraph-client.js';
+import { indexSupergraph, withoutSecurityFeatures } from './supergraph-index.js';
+
+export interface GatewayEngineDeps {
+  config: Config;
+  secrets: Secrets;
+  bus: Bus;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  /** How to reach each subgraph (by service name): in process when it runs in this one, else over HTTP. */
+  subgraph(name: string): GraphQLEndpoint;
+  /** Defaults to the committed `gateway/supergraph.graphql`. */
+  supergraphSdl?: string;
+}
+
+/** Far above any real operation (the REST adapter's largest has 64 tokens); see `parseOptions` below. */
+const MAX_TOKENS = 10_000;
+
+// A self-hosted gateway must not phone home: @apollo/gateway otherwise reports usage to Apollo
+// and probes cloud metadata endpoints at start-up. An operator can still opt in explicitly.
+process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+
+/**
+ * The federated gateway, whichever way a call reaches it: Apollo Gateway over a static
+ * supergraph, plus what the Node gateway lacks — authentication, per-field scopes, alias, depth and
+ * list-size-aware cost limits checked before anything runs, masked errors, a signed client context
+ * to subgraphs and a size cap on their answers — and a pass-through for operations one subgraph can
+ * answer alone (most of them). `routes` serve it over HTTP; `handle` is the same for a caller in
+ * this process (the REST adapter, when embedded).
+ */
+export class GatewayEngine {
+  private constructor(
+    private readonly server: ApolloServer<GatewayContext>,
+    private readonly fastPath: GatewayFastPath | undefined,
+    private readonly authenticate: (call: CallerFacts, onAnswered: (record: (status: number) => void) => void) => Promise<Authenticated>,
+    private readonly logger: Logger,
+    private readonly jsonBodyLimitBytes: number,
+  ) {}
+
+  static async start(deps: GatewayEngineDeps): Promise<GatewayEngine> {
+    const { config, secrets, bus, logger, lifecycle } = deps;
+    const supergraphSdl = deps.supergraphSdl ?? readCommittedSupergraph();
+    const signer = new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000, 'gateway');
+    const auth = new EdgeAuthenticator(bus, secrets.keySecret);
+    const subgraphs = new SubgraphClient({ signer, endpoint: deps.subgraph });
+    const limits = { maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
+    const fastPath = config.gateway.passthrough ? new GatewayFastPath(subgraphs, limits, logger) : undefined;
+    const usage = new UsageRecorder(bus, logger, lifecycle);
+
+    const server = new ApolloServer<GatewayContext>({
+      gateway: new ApolloGateway({
+        supergraphSdl: withoutSecurityFeatures(supergraphSdl),
+        buildService: ({ name }) => new SignedContextDataSource(name, subgraphs),
+        logger,
+      }),
+      formatError: formatGraphQLError(logger),
+      plugins: [policyPlugin({ index: indexSupergraph(supergraphSdl), limits, subgraphs, logger, fastPath })],
+      validationRules: [depthLimit(config.gateway.maxDepth)],
+      // graphql's validation recurses along fragment spreads: a chain of ~4,000 fragments overflows
+      // its stack (a 500). Bounding the tokens bounds the chain (~1,200 fragments at most).
+      parseOptions: { maxTokens: MAX_TOKENS },
+      includeStacktraceInErrorResponses: false,
+      csrfPrevention: true,
+      introspection: true,
+      logger,
+      // The process's Lifecycle owns SIGTERM: Apollo re-raising the signal would cut the graceful stop short.
+      stopOnTerminationSignals: false,
+    });
+    await server.start();
+    lifecycle.onStop('gateway apollo', () => server.stop());
+    // A call made with an API key is counted here once it is answered (one made with a signed context was counted at the edge).
+    const authenticateCall = (call: CallerFacts, onAnswered: (record: (status: number) => void) => void) =>
+      authenticate(call, signer, auth, (clientId) => onAnswered((status) => usage.record(clientId, 'graphql', status)));
+    return new GatewayEngine(server, fastPath, authenticateCall, logger, config.rest.jsonBodyLimitBytes);
+  }
+
+  /** The gateway for a caller in this process: a POSTed JSON body and its headers, answered as HTTP would be. */
+  readonly handle: GraphQLEndpoint = async (call: GraphQLCall) => {
+    let record: ((status: number) => void) | undefined;
+    const headers = call.headers;
+    const answer = await this.run({ headers, ip: 'in-process', requestId: requestIdFrom(headers['x-request-id']) }, (r) => (record = r), call.body);
+    record?.(answer.status);
+    return answer;
+  };
+
+  private async run(facts: CallerFacts, onAnswered: (record: (status: number) => void) => void, body: unknown): Promise<GraphQLAnswer> {
+    let caller: Authenticated;
+    try {
+      caller = await this.authenticate(facts, onAnswered);
+    } catch (err) {
+      return errorAnswer(err, this.logger);
+    }
+    const fast = this.fastPath?.lookup(body);
+    const answer = fast ? await this.fastPath!.answer(fast, caller.context) : await this.viaApollo(facts.headers, body, caller.context);
+    return { ...answer, headers: { ...caller.headers, ...answer.headers } };
+  }
+
+  /** Apollo Server's own pipeline, as its HTTP integration would drive it for a POST. */
+  private async viaApollo(headers: CallerFacts['headers'], body: unknown, context: GatewayContext): Promise<GraphQLAnswer> {
+    const httpHeaders = new HeaderMap([['content-type', 'application/json']]);
+    for (const [name, value] of Object.entries(headers)) if (typeof value === 'string') httpHeaders.set(name, value);
+    const res = await this.server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers: httpHeaders, search: '', body },
+      context: async () => context,
+    });
+    if (res.body.kind !== 'complete') throw new Error('The gateway answered in chunks, which no operation of ours asks for.');
+    return { status: res.status ?? 200, headers: Object.fromEntries(res.headers), body: JSON.parse(res.body.string) as unknown };
+  }
+
+  /** `/graphql` over HTTP: the fast path for operations it knows, Apollo's Express integration for the rest (GET, first sight). */
+  routes(): RequestHandler[] {
+    const facts = (req: Request): CallerFacts => ({ headers: req.headers, ip: req.ip ?? 'unknown', requestId: req.id });
+    const countOnFinish = (res: Response) => (record: (status: number) => void) => res.on('finish', () => record(res.statusCode));
+    const fastPath = async (req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'POST' || !this.fastPath?.lookup(req.body)) return next();
+      const answer = await this.run(facts(req), countOnFinish(res), req.body);
+      res.status(answer.status).set(answer.headers ?? {}).json(answer.body);
+    };
+    const apollo = expressMiddleware(this.server, {
+      context: async ({ req, res }) => {
+        try {
+          const caller = await this.authenticate(facts(req), countOnFinish(res));
+          for (const [name, value] of Object.entries(caller.headers)) res.setHeader(name, value);
+          return caller.context;
+        } catch (err) {
+          throw isAppError(err) ? toGraphQLError(err) : err;
+        }
+      },
+    });
+    return [express.json({ limit: this.jsonBodyLimitBytes }), fastPath, apollo];
+  }
+}

@@ -1,0 +1,60 @@
+import { AppError } from './errors.js';
+import { postJson, responseTooLarge, UNAVAILABLE_MESSAGE } from './http/json-client.js';
+
+/** A GraphQL request as it travels between our own processes: a JSON body and a few headers. */
+export interface GraphQLCall {
+  /** Lower-case names: the signed client context, `x-request-id`, and for the gateway an API key or admin token. */
+  headers: Record<string, string | undefined>;
+  body: unknown;
+}
+
+/** What came back: the HTTP status the answer carries (or would carry over HTTP), its headers and its JSON body. */
+export interface GraphQLAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * One way to reach a GraphQL server of ours (the gateway or a subgraph): over HTTP when it runs in
+ * another process, or a direct call when it runs in this one. Callers cannot tell them apart: the
+ * same signed context is checked, the same errors come back, the same time and size limits hold.
+ */
+export type GraphQLEndpoint = (call: GraphQLCall) => Promise<GraphQLAnswer>;
+
+export interface EndpointLimits {
+  timeoutMs: number;
+  /** The largest answer accepted, in bytes of its JSON: past it the call fails with `response_too_large`. */
+  maxResponseBytes: number;
+}
+
+/** A server in another process, over keep-alive HTTP. */
+export function httpEndpoint(url: string, limits: EndpointLimits): GraphQLEndpoint {
+  return (call) => postJson(url, call.body, definedHeaders(call.headers), limits.timeoutMs, limits.maxResponseBytes);
+}
+
+/**
+ * A server in this process, called directly. The answer is measured as the HTTP hop would have
+ * measured it, and a server that does not answer within the timeout fails the call as HTTP would.
+ */
+export function inProcessEndpoint(handle: GraphQLEndpoint, limits: EndpointLimits): GraphQLEndpoint {
+  return async (call) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AppError('unavailable', UNAVAILABLE_MESSAGE)), limits.timeoutMs);
+    });
+    try {
+      const answer = await Promise.race([handle(call), timeout]);
+      if (Buffer.byteLength(JSON.stringify(answer.body) ?? '') > limits.maxResponseBytes) throw responseTooLarge(limits.maxResponseBytes);
+      return answer;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+function definedHeaders(headers: GraphQLCall['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value;
+  return out;
+}
