@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { GetDocumentPages, ListDocumentFacts, ProcessDocument } from '@perceptiq/contracts';
 import { ContextSigner, loadTypeDefs, type ServiceFactory } from '@perceptiq/platform';
 import { DocumentRepository } from './documents.js';
-import { sniffType } from './extract/index.js';
+import { sniffType } from './extract/sniff.js';
 import { IngestService } from './ingest-service.js';
 import { createTesseractEngine, type OcrEngine } from './ocr/index.js';
 import { PageRepository } from './pages.js';

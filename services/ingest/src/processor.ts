@@ -1,7 +1,8 @@
 import { DocumentFailed, DocumentProcessed, type DocumentStatus, type JobOf, type ProcessDocument } from '@perceptiq/contracts';
 import { counter, type BlobStore, type Bus, type JobContext, type Logger } from '@perceptiq/platform';
 import type { DocumentRecord, DocumentRepository } from './documents.js';
-import { extractInSandbox, sniffType } from './extract/index.js';
+import { extractInSandbox } from './extract/sandbox.js';
+import { sniffType } from './extract/sniff.js';
 import { ExtractionError, type BlankPage, type ExtractLimits, type ImagePage } from './extract/types.js';
 import { blankReading, OcrBudget, OcrInputError, type OcrEngine, type OcrPage } from './ocr/index.js';
 import type { PageRepository } from './pages.js';
