@@ -13,8 +13,8 @@ import {
   type Scope,
 } from '@perceptiq/contracts';
 import { AppError, type Bus, isAppError, type Logger, newId, notFound, parseOrThrow } from '@perceptiq/platform';
-import type { AccessCollections, AuditAction, AuditActor, AuditDoc, ClientDoc, RequestDoc } from './documents.js';
-import { emailCompanyKey } from './documents.js';
+import type { AccessCollections, AuditAction, AuditActor, AuditDoc, ClientDoc, RequestDoc } from './records.js';
+import { emailCompanyKey } from './records.js';
 import { issueKey } from './keys.js';
 import { auditView, clientView, requestView } from './views.js';
 

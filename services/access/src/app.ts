@@ -2,7 +2,7 @@ import { AuthorizeAdmin, AuthorizeKey, ClientChanged } from '@perceptiq/contract
 import type { Bus, Lifecycle, Logger, Store } from '@perceptiq/platform';
 import { AccessService } from './access-service.js';
 import { Authorizer } from './authorizer.js';
-import { accessCollections, createIndexes } from './documents.js';
+import { accessCollections, createIndexes } from './records.js';
 import { IpGuard } from './ip-guard.js';
 import { MemoryRateCounter, StoreRateCounter, type RateCounter } from './rate-counter.js';
 

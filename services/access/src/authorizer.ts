@@ -1,6 +1,6 @@
 import type { AuthorizeKey, ClientIdentity, ReplyOf } from '@perceptiq/contracts';
 import type { Collection, Logger } from '@perceptiq/platform';
-import type { ClientDoc, ClientStatus, KeyDoc } from './documents.js';
+import type { ClientDoc, ClientStatus, KeyDoc } from './records.js';
 import type { RateCounter } from './rate-counter.js';
 
 const CACHE_MAX_ENTRIES = 10_000;

@@ -1,6 +1,6 @@
 import type { RateState } from '@perceptiq/contracts';
 import type { Collection } from '@perceptiq/platform';
-import type { CounterDoc } from './documents.js';
+import type { CounterDoc } from './records.js';
 
 const WINDOW_MS = 60_000;
 

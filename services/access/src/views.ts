@@ -1,4 +1,4 @@
-import type { AuditDoc, ClientDoc, RequestDoc } from './documents.js';
+import type { AuditDoc, ClientDoc, RequestDoc } from './records.js';
 
 /** What callers see of stored records (REST shape, snake_case): never a key or its hash. */
 

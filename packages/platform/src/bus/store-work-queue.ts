@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { isAppError } from '../errors.js';
 import { currentRequestId } from '../request-context.js';
 import type { Document, Store } from '../store/types.js';
-import { consumeSettings, encodeJob, runJob, type JobVerdict } from './subjects.js';
+import { consumeSettings, encodeJob, runJob, type JobVerdict } from './jobs.js';
 import type { JobContext, Subscription, WorkQueue } from './types.js';
 
 /**
