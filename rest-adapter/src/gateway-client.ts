@@ -1,4 +1,4 @@
-import { AppError, errorFromWire, type ContextSigner, type GraphQLEndpoint, type Principal } from '@perceptiq/platform';
+import { AppError, errorFromWire, type GraphQLEndpoint, type Principal } from '@perceptiq/platform';
 
 interface GraphQLWireError {
   message?: string;
@@ -12,21 +12,19 @@ interface GraphQLWireError {
  * this process; the launcher decides which.
  */
 export class GatewayClient {
-  constructor(
-    private readonly gateway: GraphQLEndpoint,
-    private readonly signer: ContextSigner,
-  ) {}
+  /** @param gateway the gateway in this process, or over HTTP with the caller signed for it (the launcher decides). */
+  constructor(private readonly gateway: GraphQLEndpoint) {}
 
   async execute(
     document: string,
     variables: Record<string, unknown>,
     caller: { principal: Principal; requestId: string; ip: string },
   ): Promise<Record<string, unknown>> {
-    const headers = {
-      ...this.signer.sign({ principal: caller.principal, request_id: caller.requestId, ip: caller.ip }, 'gateway'),
-      'x-request-id': caller.requestId,
-    };
-    const res = await this.gateway({ headers, body: { query: document, variables } });
+    const res = await this.gateway({
+      headers: { 'x-request-id': caller.requestId },
+      body: { query: document, variables },
+      caller: { principal: caller.principal, request_id: caller.requestId, ip: caller.ip },
+    });
     const body = (res.body ?? {}) as { data?: Record<string, unknown> | null; errors?: GraphQLWireError[] };
     const first = body.errors?.[0];
     if (first) throw errorFromWire(first.extensions?.code, first.message ?? 'The operation failed.', first.extensions?.details);

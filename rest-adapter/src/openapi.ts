@@ -1,9 +1,13 @@
 import { ERROR_HTTP_STATUS } from '@perceptiq/contracts';
 import { z } from 'zod';
 import type { RouteDef } from './route.js';
-import { ErrorEnvelope } from './routes.js';
 
 type Json = Record<string, unknown>;
+
+/** The error envelope every error answer uses (API.md; written by platform's `sendErrorEnvelope`). */
+const ErrorEnvelope = z.object({
+  error: z.object({ code: z.string(), message: z.string(), request_id: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
 
 const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;

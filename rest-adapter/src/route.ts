@@ -1,4 +1,4 @@
-import type { Scope } from '@perceptiq/contracts';
+import type { Scope, ServiceName } from '@perceptiq/contracts';
 import type { z } from 'zod';
 
 /** What a route's handler receives: validated path params, query and body. */
@@ -28,10 +28,14 @@ export interface LaterAction {
   capability: string;
 }
 
-/** A byte stream piped to the owning service's HTTP endpoint (uploads): bytes never go through GraphQL. */
+/**
+ * A byte stream piped to the owning service's HTTP endpoint, both ways: uploads in, downloads (audio,
+ * exports) out. The bytes never go through GraphQL. The service is called with the route's own
+ * method, so a route and its service endpoint cannot disagree on it.
+ */
 export interface StreamAction {
   kind: 'stream';
-  service: 'ingest';
+  service: ServiceName;
   /** Path on the service, e.g. `/upload`; the query string is passed on. */
   path: string;
 }

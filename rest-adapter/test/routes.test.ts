@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SCOPES } from '@perceptiq/contracts';
 import { buildOpenApiDocument, renderDocsPage } from '../src/openapi.js';
 import { checkJsonLimits } from '../src/json-limits.js';
-import { ROUTES } from '../src/routes.js';
+import { ROUTES } from '../src/routes/index.js';
 
 const SPEC = new URL('../../../shared/spec/', import.meta.url);
 const published = readFileSync(new URL('published-api-page.txt', SPEC), 'utf8');
