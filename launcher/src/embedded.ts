@@ -6,17 +6,15 @@ import {
   inProcessEndpoint,
   type GraphQLEndpoint,
   Lifecycle,
-  loadConfig,
   resolveSecrets,
   secureDataDir,
   serveMetrics,
-  serveService,
   type Config,
   type Store,
 } from '@perceptiq/platform';
 import { serveRest } from '@perceptiq/rest-adapter';
 import { fileURLToPath } from 'node:url';
-import { hopLimits, openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES, subgraphEndpoints } from './wiring.js';
+import { hopLimits, loadStackConfig, openBus, openServiceBlobs, openServiceStore, startService, uploadRequestLimitBytes, type StackConfig } from './wiring.js';
 
 export interface EmbeddedStack {
   restUrl: string;
@@ -45,7 +43,7 @@ export interface EmbeddedOptions {
  * sharing one bus (in-process unless `NATS_URL` is set). Port 0 anywhere means "any free port".
  * Every server also listens on its own port, so each can be reached as in distributed mode.
  */
-export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<EmbeddedStack> {
+export async function startEmbedded(config: StackConfig, options: EmbeddedOptions = {}): Promise<EmbeddedStack> {
   const inProcess = options.inProcess ?? true;
   const logger = createLogger({ level: config.logLevel, name: 'perceptiq' });
   const lifecycle = new Lifecycle(logger, config.shutdownTimeoutMs);
@@ -65,8 +63,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     const local: Partial<Record<ServiceName, GraphQLEndpoint>> = {};
     for (const name of SERVICE_NAMES) {
       const store = await openServiceStore(config, name, lifecycle);
-      const deps = { config, secrets, store, bus, blobs: await openServiceBlobs(config, name), logger: logger.child({ component: name }), lifecycle };
-      const listening = await serveService(await SERVICE_FACTORIES[name](deps), deps, config.services[name].port);
+      const shared = { config, secrets, store, bus, blobs: await openServiceBlobs(config, name), logger: logger.child({ component: name }), lifecycle };
+      const listening = await startService(name, shared, config);
       stores[name] = store;
       serviceUrls[name] = `${listening.url}/graphql`;
       services[name] = { port: listening.port, url: serviceUrls[name] };
@@ -74,7 +72,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     }
     const wired: Config = { ...config, services };
     const gateway = await serveGateway(
-      { config: wired, secrets, bus, logger: logger.child({ component: 'gateway' }), lifecycle, subgraph: subgraphEndpoints(wired, local) },
+      { config: wired, settings: config.settings.gateway, secrets, bus, logger: logger.child({ component: 'gateway' }), lifecycle, localSubgraphs: local },
       config.gateway.port,
     );
     const gatewayUrl = `${gateway.url}/graphql`;
@@ -85,6 +83,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
         bus,
         logger: logger.child({ component: 'rest-adapter' }),
         lifecycle,
+        streamBodyLimitBytes: uploadRequestLimitBytes(config),
         ...(inProcess ? { gateway: inProcessEndpoint(gateway.graphql, hopLimits(config)) } : {}),
       },
       config.rest.port,
@@ -99,9 +98,9 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
 }
 
 async function main(): Promise<void> {
-  let config: Config;
+  let config: StackConfig;
   try {
-    config = loadConfig();
+    config = loadStackConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -1,3 +1,2 @@
 export { startEmbedded, type EmbeddedStack } from './embedded.js';
-export { SERVICE_FACTORIES } from './wiring.js';
-export { loadConfig } from '@perceptiq/platform';
+export { loadStackConfig as loadConfig, SERVICE_FACTORIES, StackEnvSchema, type StackConfig } from './wiring.js';

@@ -1,8 +1,8 @@
 import { SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
 import { serveGateway } from '@perceptiq/gateway';
-import { ConfigError, createLogger, Lifecycle, loadConfig, resolveSecrets, secureDataDir, serveMetrics, serveService, type Config } from '@perceptiq/platform';
+import { ConfigError, createLogger, Lifecycle, resolveSecrets, secureDataDir, serveMetrics } from '@perceptiq/platform';
 import { serveRest } from '@perceptiq/rest-adapter';
-import { openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES, subgraphEndpoints } from './wiring.js';
+import { loadStackConfig, openBus, openServiceBlobs, openServiceStore, startService, uploadRequestLimitBytes, type StackConfig } from './wiring.js';
 
 /**
  * One role per process (distributed mode): `node launcher/dist/service.js <role>`, with
@@ -11,7 +11,7 @@ import { openBus, openServiceBlobs, openServiceStore, SERVICE_FACTORIES, subgrap
 const ROLES = [...SERVICE_NAMES, 'gateway', 'rest-adapter'] as const;
 type Role = (typeof ROLES)[number];
 
-async function main(role: Role, config: Config): Promise<void> {
+async function main(role: Role, config: StackConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: role });
   const lifecycle = new Lifecycle(logger, config.shutdownTimeoutMs);
   lifecycle.installSignalHandlers();
@@ -21,13 +21,12 @@ async function main(role: Role, config: Config): Promise<void> {
   const bus = await openBus(config, role, lifecycle, logger, async () => store ?? openServiceStore(config, `${role}-bus`, lifecycle));
   let url: string;
   if (role === 'gateway') {
-    url = (await serveGateway({ config, secrets, bus, logger, lifecycle, subgraph: subgraphEndpoints(config) }, config.gateway.port)).url;
+    url = (await serveGateway({ config, settings: config.settings.gateway, secrets, bus, logger, lifecycle }, config.gateway.port)).url;
   } else if (role === 'rest-adapter') {
-    url = (await serveRest({ config, secrets, bus, logger, lifecycle }, config.rest.port)).url;
+    url = (await serveRest({ config, secrets, bus, logger, lifecycle, streamBodyLimitBytes: uploadRequestLimitBytes(config) }, config.rest.port)).url;
   } else {
     const name = role as ServiceName;
-    const deps = { config, secrets, store: store!, bus, blobs: await openServiceBlobs(config, name), logger, lifecycle };
-    url = (await serveService(await SERVICE_FACTORIES[name](deps), deps, config.services[name].port)).url;
+    url = (await startService(name, { config, secrets, store: store!, bus, blobs: await openServiceBlobs(config, name), logger, lifecycle }, config)).url;
   }
   const metrics = await serveMetrics(config.host, config.metrics.port, lifecycle);
   logger.info({ role, url, metrics: metrics.url, mode: config.mode }, 'serving');
@@ -38,9 +37,9 @@ if (!role || !ROLES.includes(role)) {
   process.stderr.write(`usage: node launcher/dist/service.js <${ROLES.join('|')}>\n`);
   process.exit(2);
 }
-let config: Config;
+let config: StackConfig;
 try {
-  config = loadConfig();
+  config = loadStackConfig();
 } catch (err) {
   process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
   process.exit(2);

@@ -1,32 +1,61 @@
-import { createAccessService } from '@perceptiq/access';
+import { accessSettings, createAccessService } from '@perceptiq/access';
 import { createAnalyticsService } from '@perceptiq/analytics';
 import type { ServiceName } from '@perceptiq/contracts';
-import { createIngestService } from '@perceptiq/ingest';
+import { gatewaySettings } from '@perceptiq/gateway';
+import { createIngestService, ingestSettings } from '@perceptiq/ingest';
 import {
+  composeEnvSchema,
   connectNatsBus,
   createMemoryBus,
-  httpEndpoint,
   type EndpointLimits,
-  type GraphQLEndpoint,
   openBlobStore,
   openStore,
+  loadConfig,
+  serveService,
   type Bus,
   type Config,
   type Lifecycle,
   type Logger,
+  type ServiceDeps,
   type ServiceFactory,
+  type ServingService,
+  type SettingsOf,
   type Store,
 } from '@perceptiq/platform';
-import { createQaService } from '@perceptiq/qa';
+import { createQaService, qaSettings } from '@perceptiq/qa';
 import { createTemplatesService } from '@perceptiq/templates';
 
-export const SERVICE_FACTORIES: Readonly<Record<ServiceName, ServiceFactory>> = {
+/** Each component's own settings, validated with the platform's in one pass at start-up (whatever the role). */
+const SETTINGS = { ingest: ingestSettings, access: accessSettings, qa: qaSettings, gateway: gatewaySettings };
+
+export type StackConfig = Config & { settings: SettingsOf<typeof SETTINGS> };
+
+/** The platform's config and every component's settings, or a `ConfigError` naming every bad variable. */
+export const loadStackConfig = (env: Record<string, string | undefined> = process.env): StackConfig => loadConfig(env, SETTINGS);
+
+/** Every variable the stack reads, the platform's and each slice's. */
+export const StackEnvSchema = composeEnvSchema(SETTINGS);
+
+type ServiceSettings = { [N in ServiceName]: N extends keyof StackConfig['settings'] ? StackConfig['settings'][N] : undefined };
+
+export const SERVICE_FACTORIES: { readonly [N in ServiceName]: ServiceFactory<ServiceSettings[N]> } = {
   ingest: createIngestService,
   qa: createQaService,
   templates: createTemplatesService,
   analytics: createAnalyticsService,
   access: createAccessService,
 };
+
+/** Build a service with its own settings and serve it on its configured port. */
+export async function startService<N extends ServiceName>(name: N, shared: Omit<ServiceDeps, 'settings'>, config: StackConfig): Promise<ServingService> {
+  const { ingest, access, qa } = config.settings;
+  const settings: ServiceSettings = { ingest, access, qa, templates: undefined, analytics: undefined };
+  const deps = { ...shared, settings: settings[name] };
+  return serveService(await SERVICE_FACTORIES[name](deps), deps, config.services[name].port);
+}
+
+/** The largest upload request the REST adapter pipes to ingest: every file at ingest's limit, plus room for the multipart framing. */
+export const uploadRequestLimitBytes = ({ settings: { ingest } }: StackConfig): number => ingest.maxFiles * ingest.maxFileBytes + 1024 * 1024;
 
 /** A service's own database (embedded file or MongoDB database), closed last on shutdown. */
 export async function openServiceStore(config: Config, service: string, lifecycle: Lifecycle): Promise<Store> {
@@ -53,19 +82,3 @@ export async function openServiceBlobs(config: Config, service: string) {
 
 /** The time and size limits of one hop between our GraphQL servers, the same in process and over HTTP. */
 export const hopLimits = (config: Config): EndpointLimits => ({ timeoutMs: config.bus.requestTimeoutMs, maxResponseBytes: config.gateway.maxResponseBytes });
-
-/**
- * How the gateway reaches each subgraph: directly when it runs in this process (`local`), else
- * over HTTP at its configured URL. Decided here once, for every path through the gateway.
- */
-export function subgraphEndpoints(config: Config, local: Partial<Record<ServiceName, GraphQLEndpoint>> = {}): (name: string) => GraphQLEndpoint {
-  const endpoints = new Map<string, GraphQLEndpoint>();
-  for (const [name, service] of Object.entries(config.services)) {
-    endpoints.set(name, local[name as ServiceName] ?? httpEndpoint(service.url, hopLimits(config)));
-  }
-  return (name) => {
-    const endpoint = endpoints.get(name);
-    if (!endpoint) throw new Error(`Supergraph names an unknown subgraph "${name}"`);
-    return endpoint;
-  };
-}

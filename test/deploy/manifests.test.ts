@@ -3,7 +3,7 @@
  *
  * Every Kubernetes manifest is validated against the API schemas (kubernetes-models), and ports,
  * probes, commands and env names in k8s/, docker-compose.yml, .env.example and the Dockerfile are
- * cross-checked against the code (EnvSchema, SERVICE_DEFAULT_PORT), so a renamed variable or a moved
+ * cross-checked against the code (StackEnvSchema, SERVICE_DEFAULT_PORT), so a renamed variable or a moved
  * port fails here rather than in a cluster. `kubectl kustomize` renders the kustomizations when
  * kubectl is installed; without it that block is not generated at all (not reported as passed).
  */
@@ -18,7 +18,8 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { SERVICE_DEFAULT_PORT, SERVICE_NAMES } from '@perceptiq/contracts';
-import { EnvSchema, loadConfig } from '../../packages/platform/src/config.js';
+// The launcher's schema and loader: the platform's variables and every service's and the gateway's.
+import { loadConfig, StackEnvSchema } from '@perceptiq/launcher';
 
 // ---- facts from the code ----------------------------------------------------------------------
 
@@ -27,11 +28,11 @@ const K8S = join(ROOT, 'k8s');
 const BASE = join(K8S, 'base');
 const OVERLAY = join(K8S, 'overlays/production');
 
-const ENV_KEYS = new Set(Object.keys(EnvSchema.shape));
-const DEFAULTS = EnvSchema.parse({}) as Record<string, unknown>;
+const ENV_KEYS = new Set(Object.keys(StackEnvSchema.shape));
+const DEFAULTS = StackEnvSchema.parse({}) as Record<string, unknown>;
 const ROLES = [...SERVICE_NAMES, 'gateway', 'rest-adapter'] as const;
 type Role = (typeof ROLES)[number];
-// Only the edge ports come from EnvSchema defaults; the five services' from the contracts package.
+// Only the edge ports come from StackEnvSchema defaults; the five services' from the contracts package.
 const ROLE_PORT: Record<Role, number> = {
   ...SERVICE_DEFAULT_PORT,
   gateway: DEFAULTS.GATEWAY_PORT as number,
@@ -121,7 +122,7 @@ const baseConfigMap = (): Obj => {
 };
 const shutdownTimeoutMs = (): number => Number(baseConfigMap().data?.SHUTDOWN_TIMEOUT_MS ?? DEFAULTS.SHUTDOWN_TIMEOUT_MS);
 
-/** Values good enough for EnvSchema where the real ones are secrets or interpolated by compose. */
+/** Values good enough for StackEnvSchema where the real ones are secrets or interpolated by compose. */
 const DUMMY_SECRETS = {
   PERCEPTIQ_ADMIN_TOKEN: 'x'.repeat(32),
   PERCEPTIQ_KEY_SECRET: 'y'.repeat(32),
@@ -167,7 +168,7 @@ describe('k8s manifests', () => {
     expect(present.filter((f) => !listed.has(f))).toEqual([]);
   });
 
-  it('names only env variables that EnvSchema knows', () => {
+  it('names only env variables that StackEnvSchema knows', () => {
     const used: string[] = [];
     for (const { obj } of DOCS) {
       if (obj.kind === 'ConfigMap') used.push(...Object.keys(obj.data ?? {}));
@@ -386,7 +387,7 @@ describe('docker-compose.yml', () => {
     expect(parseInt(svc.stop_grace_period, 10) * 1000).toBeGreaterThan(DEFAULTS.SHUTDOWN_TIMEOUT_MS as number);
   });
 
-  it('names only EnvSchema variables, required secrets, and URLs of compose services on their ports', () => {
+  it('names only StackEnvSchema variables, required secrets, and URLs of compose services on their ports', () => {
     for (const role of ROLES) {
       const env = services[role]!.environment as Record<string, unknown>;
       const names = [...Object.keys(env), ...Object.values(env).flatMap(interpolated)];
@@ -424,7 +425,7 @@ describe('.env.example', () => {
     return m ? [{ commented: !!m[1], name: m[2]!, value: m[3]!.trim() }] : [];
   });
 
-  it('lists every EnvSchema variable once, and nothing else', () => {
+  it('lists every StackEnvSchema variable once, and nothing else', () => {
     const names = entries.map((e) => e.name);
     expect([...ENV_KEYS].filter((k) => !names.includes(k))).toEqual([]);
     expect(names.filter((n) => !ENV_KEYS.has(n))).toEqual([]);

@@ -5,6 +5,8 @@ import { SERVICE_DEFAULT_PORT, SERVICE_NAMES, type ServiceName } from '@percepti
 /**
  * Every setting is an environment variable, validated once at start-up. A bad value stops the
  * process with a message naming every bad variable (not just the first). `.env.example` lists them all.
+ * The platform's schema holds what every process needs; each service and the gateway own the rest
+ * as a settings slice (`defineSettings`), validated in the same pass by `loadConfig`.
  */
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -12,6 +14,10 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+const optionalUrl = optionalString.pipe(z.url().optional());
+const flag = (fallback: boolean) => z.enum(['true', 'false']).default(fallback ? 'true' : 'false').transform((v) => v === 'true');
+/** Variable types for settings slices, so each reads like the platform's own (and the gateway needs no zod). */
+export const settingTypes = { positiveInt, optionalString, optionalUrl, flag };
 /** The shortest secret accepted from any source (environment or file): an HMAC with a short key is guessable. */
 export const MIN_SECRET_LENGTH = 32;
 const secret = optionalString.refine((v) => v === undefined || v.length >= MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`);
@@ -33,14 +39,14 @@ function isProxyAddress(entry: string): boolean {
 const serviceEnv = Object.fromEntries(
   SERVICE_NAMES.flatMap((name) => [
     [`${name.toUpperCase()}_PORT`, port(SERVICE_DEFAULT_PORT[name])],
-    [`${name.toUpperCase()}_URL`, optionalString.pipe(z.url().optional())],
+    [`${name.toUpperCase()}_URL`, optionalUrl],
   ]),
 ) as Record<string, z.ZodType>;
 
 export const EnvSchema = z.object({
   PORT: port(8100),
   GATEWAY_PORT: port(4000),
-  GATEWAY_URL: optionalString.pipe(z.url().optional()),
+  GATEWAY_URL: optionalUrl,
   METRICS_PORT: port(9464),
   TRUSTED_PROXIES: stringList.refine(
     (list) => list.every(isProxyAddress),
@@ -56,35 +62,13 @@ export const EnvSchema = z.object({
     (v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v),
     'must start with mongodb:// or mongodb+srv://',
   ),
-  LLM_BASE_URL: optionalString.pipe(z.url().optional()),
-  LLM_MODEL: optionalString,
-  LLM_API_KEY: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   BUS_REQUEST_TIMEOUT_MS: positiveInt(5_000),
   CONTEXT_TTL_SECONDS: positiveInt(30),
-  GRAPHQL_MAX_DEPTH: positiveInt(12),
-  GRAPHQL_MAX_COST: positiveInt(1_000_000),
-  GRAPHQL_MAX_ALIASES: positiveInt(15),
+  // A hop limit, read by the gateway (subgraph answers) and the REST adapter (the gateway's) alike.
   SUBGRAPH_MAX_RESPONSE_BYTES: positiveInt(64 * 1024 * 1024),
-  GATEWAY_PASSTHROUGH: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   JSON_BODY_LIMIT_BYTES: positiveInt(10 * 1024 * 1024),
-  ACCESS_REQUESTS_PER_IP_PER_MINUTE: positiveInt(10),
-  ADMIN_FAILURES_PER_IP_PER_MINUTE: positiveInt(10),
-  UPLOAD_MAX_FILE_BYTES: positiveInt(50 * 1024 * 1024),
-  UPLOAD_MAX_FILES: positiveInt(20),
-  DOCUMENT_MAX_PAGES: positiveInt(500),
-  IMAGE_MAX_PIXELS: positiveInt(100_000_000),
-  OCR_WORKERS: z.coerce.number().int().min(0).default(0),
-  OCR_DPI: positiveInt(300),
-  OCR_TESSDATA_DIR: z.string().default(''),
-  OCR_MAX_PAGE_INCHES: positiveInt(20),
-  OCR_PAGE_BUDGET_MS: positiveInt(20_000),
-  JOB_MAX_DELIVERIES: positiveInt(3),
-  JOB_ACK_WAIT_MS: positiveInt(60_000),
-  EXTRACT_MAX_MEMORY_MB: positiveInt(512),
-  EXTRACT_TIMEOUT_MS: positiveInt(60_000),
-  DOCX_MAX_XML_BYTES: positiveInt(32 * 1024 * 1024),
   ...serviceEnv,
 });
 
@@ -102,17 +86,12 @@ export interface Config {
    * `trust proxy` syntax). Empty: the socket's address is the caller's, whatever a header says.
    */
   trustedProxies: string[];
-  rest: { port: number; jsonBodyLimitBytes: number; accessRequestsPerIpPerMinute: number; adminFailuresPerIpPerMinute: number };
+  rest: { port: number; jsonBodyLimitBytes: number };
   gateway: {
     port: number;
     url: string;
-    maxDepth: number;
-    /** Highest estimated cost of one operation, list sizes included (gateway/src/operation-cost.ts). */
-    maxCost: number;
-    maxAliases: number;
     /** Largest answer read from a subgraph (or from the gateway, by the REST adapter); the socket is cut past it. */
     maxResponseBytes: number;
-    passthrough: boolean;
   };
   services: Record<ServiceName, { port: number; url: string }>;
   bus: { natsUrl?: string; requestTimeoutMs: number };
@@ -120,30 +99,6 @@ export interface Config {
   secrets: { adminToken?: string; keySecret?: string; contextSecret?: string };
   contextTtlSeconds: number;
   shutdownTimeoutMs: number;
-  llm: { baseUrl?: string; model?: string; apiKey?: string };
-  ingest: {
-    maxFileBytes: number;
-    maxFiles: number;
-    maxPages: number;
-    maxImagePixels: number;
-    /** OCR workers; 0 = one per core. */
-    ocrWorkers: number;
-    ocrDpi: number;
-    /** Directory of `<lang>.traineddata` for every OCR language and `osd`; '' = the bundled models. */
-    ocrTessdataDir: string;
-    /** Side, in inches, of the largest square page rendered at full `ocrDpi`; larger pages get its pixels at a lower DPI. */
-    ocrMaxPageInches: number;
-    /** How long a document's OCR (rendering included) may take per page it has, in all, before it fails. */
-    ocrPageBudgetMs: number;
-    jobMaxDeliveries: number;
-    jobAckWaitMs: number;
-    /** Heap cap of the sandbox process that reads a document, in MB. */
-    extractMaxMemoryMb: number;
-    /** Longest the sandbox may take to produce one page (the first includes opening the file). */
-    extractTimeoutMs: number;
-    /** Most XML a DOCX may inflate to, counted as it inflates. */
-    docxMaxXmlBytes: number;
-  };
 }
 
 export class ConfigError extends Error {
@@ -153,9 +108,33 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parse an environment (default: `process.env`) into a typed config, or throw naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+/** One component's settings: the env variables it reads (zod types, with defaults) and what it builds from them. */
+export interface Settings<T = unknown, Shape extends z.ZodRawShape = z.ZodRawShape> {
+  env: Shape;
+  // A method, so a slice of a narrower shape still fits `Settings` (bivariant parameter).
+  build(env: z.output<z.ZodObject<Shape>>): T;
+}
+
+export function defineSettings<Shape extends z.ZodRawShape, T>(settings: Settings<T, Shape>): Settings<T, Shape> {
+  return settings;
+}
+
+export type SettingsOf<Slices extends Record<string, Settings>> = { [K in keyof Slices]: ReturnType<Slices[K]['build']> };
+
+/** The platform's variables and every slice's, as one schema: one parse names every bad variable. */
+export function composeEnvSchema(slices: Record<string, Settings>) {
+  return z.object(Object.assign({}, EnvSchema.shape, ...Object.values(slices).map((slice) => slice.env)) as z.ZodRawShape);
+}
+
+/**
+ * Parse an environment (default: `process.env`) into the platform's typed config plus each slice's
+ * settings (under `settings`, by the slice's key), or throw naming every bad variable of them all.
+ */
+export function loadConfig<Slices extends Record<string, Settings> = Record<never, Settings>>(
+  env: Record<string, string | undefined> = process.env,
+  slices: Slices = {} as Slices,
+): Config & { settings: SettingsOf<Slices> } {
+  const parsed = composeEnvSchema(slices).safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
@@ -186,20 +165,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.PERCEPTIQ_DATA_DIR,
     metrics: { port: e.METRICS_PORT },
     trustedProxies: e.TRUSTED_PROXIES,
-    rest: {
-      port: e.PORT,
-      jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
-      accessRequestsPerIpPerMinute: e.ACCESS_REQUESTS_PER_IP_PER_MINUTE,
-      adminFailuresPerIpPerMinute: e.ADMIN_FAILURES_PER_IP_PER_MINUTE,
-    },
+    rest: { port: e.PORT, jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES },
     gateway: {
       port: e.GATEWAY_PORT,
       url: e.GATEWAY_URL ?? `http://${loopback}:${e.GATEWAY_PORT}/graphql`,
-      maxDepth: e.GRAPHQL_MAX_DEPTH,
-      maxCost: e.GRAPHQL_MAX_COST,
-      maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxResponseBytes: e.SUBGRAPH_MAX_RESPONSE_BYTES,
-      passthrough: e.GATEWAY_PASSTHROUGH,
     },
     services,
     bus: { natsUrl: e.NATS_URL, requestTimeoutMs: e.BUS_REQUEST_TIMEOUT_MS },
@@ -207,22 +177,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secrets: { adminToken: e.PERCEPTIQ_ADMIN_TOKEN, keySecret: e.PERCEPTIQ_KEY_SECRET, contextSecret: e.PERCEPTIQ_CONTEXT_SECRET },
     contextTtlSeconds: e.CONTEXT_TTL_SECONDS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    llm: { baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY },
-    ingest: {
-      maxFileBytes: e.UPLOAD_MAX_FILE_BYTES,
-      maxFiles: e.UPLOAD_MAX_FILES,
-      maxPages: e.DOCUMENT_MAX_PAGES,
-      maxImagePixels: e.IMAGE_MAX_PIXELS,
-      ocrWorkers: e.OCR_WORKERS,
-      ocrDpi: e.OCR_DPI,
-      ocrTessdataDir: e.OCR_TESSDATA_DIR,
-      ocrMaxPageInches: e.OCR_MAX_PAGE_INCHES,
-      ocrPageBudgetMs: e.OCR_PAGE_BUDGET_MS,
-      jobMaxDeliveries: e.JOB_MAX_DELIVERIES,
-      jobAckWaitMs: e.JOB_ACK_WAIT_MS,
-      extractMaxMemoryMb: e.EXTRACT_MAX_MEMORY_MB,
-      extractTimeoutMs: e.EXTRACT_TIMEOUT_MS,
-      docxMaxXmlBytes: e.DOCX_MAX_XML_BYTES,
-    },
+    settings: Object.fromEntries(Object.entries(slices).map(([key, slice]) => [key, slice.build(e)])) as SettingsOf<Slices>,
   };
 }

@@ -13,9 +13,13 @@ import { createSubgraph, type SubgraphResolvers } from './subgraph.js';
 import type { GraphQLEndpoint } from './graphql-endpoint.js';
 import { createBaseApp, listen, type Listening } from './http/server.js';
 
-/** What a service gets from its runner: each adapter chosen once, at start-up, by configuration. */
-export interface ServiceDeps {
+/**
+ * What a service gets from its runner: each adapter chosen once, at start-up, by configuration, and
+ * the service's own settings (its slice, `defineSettings`), validated with the rest.
+ */
+export interface ServiceDeps<S = unknown> {
   config: Config;
+  settings: S;
   secrets: Secrets;
   store: Store;
   bus: Bus;
@@ -35,7 +39,7 @@ export interface ServiceModule {
   routes?(app: Express): void;
 }
 
-export type ServiceFactory = (deps: ServiceDeps) => Promise<ServiceModule>;
+export type ServiceFactory<S = unknown> = (deps: ServiceDeps<S>) => Promise<ServiceModule>;
 
 /** Read a service's schema file (from `src/` whether running from `src` under jest or from `dist`). */
 export function loadTypeDefs(moduleUrl: string): string {

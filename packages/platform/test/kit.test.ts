@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, write
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, defineSettings, loadConfig, settingTypes } from '../src/config.js';
 import { ContextSigner, CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER } from '../src/client-context.js';
 import { constantTimeEqual, keyedHash, randomUrlSafe } from '../src/crypto.js';
 import { secureDataDir } from '../src/data-dir.js';
@@ -34,6 +34,13 @@ describe('config', () => {
       const message = (err as Error).message;
       for (const name of ['PORT', 'LOG_LEVEL', 'MONGODB_URI']) expect(message).toContain(name);
     }
+  });
+
+  it("builds each settings slice, and names bad variables of the platform's and the slices' in one message", () => {
+    const a = defineSettings({ env: { A_LIMIT: settingTypes.positiveInt(3) }, build: (e) => ({ limit: e.A_LIMIT }) });
+    const b = defineSettings({ env: { B_ON: settingTypes.flag(false) }, build: (e) => ({ on: e.B_ON }) });
+    expect(loadConfig({ B_ON: 'true' }, { a, b }).settings).toEqual({ a: { limit: 3 }, b: { on: true } });
+    expect(() => loadConfig({ PORT: 'eighty', A_LIMIT: '0', B_ON: 'yes' }, { a, b })).toThrow(/^Invalid environment variables: PORT: .*; A_LIMIT: .*; B_ON: /);
   });
 
   it('requires every shared secret in distributed mode', () => {

@@ -1,11 +1,13 @@
 import { loadTypeDefs, type ServiceFactory } from '@perceptiq/platform';
 import { createAccess } from './app.js';
+import type { AccessSettings } from './config.js';
 import { createResolvers } from './resolvers.js';
 
 export { createAccess, type Access, type AccessDeps } from './app.js';
 export type { Actor } from './access-service.js';
+export { accessSettings, type AccessSettings } from './config.js';
 
-export const createAccessService: ServiceFactory = async (deps) => {
+export const createAccessService: ServiceFactory<AccessSettings> = async (deps) => {
   const access = createAccess({
     store: deps.store,
     bus: deps.bus,
@@ -13,8 +15,7 @@ export const createAccessService: ServiceFactory = async (deps) => {
     lifecycle: deps.lifecycle,
     keySecret: deps.secrets.keySecret,
     adminToken: deps.secrets.adminToken,
-    adminFailuresPerIpPerMinute: deps.config.rest.adminFailuresPerIpPerMinute,
-    accessRequestsPerIpPerMinute: deps.config.rest.accessRequestsPerIpPerMinute,
+    ...deps.settings,
   });
   return {
     name: 'access',

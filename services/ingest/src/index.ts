@@ -8,24 +8,25 @@ import { createTesseractEngine, type OcrEngine } from './ocr/index.js';
 import { PageRepository } from './pages.js';
 import { DocumentProcessor } from './processor.js';
 import { receiveEncoded, type ReceiveOptions } from './receive-upload.js';
+import type { IngestSettings } from './config.js';
 import { createResolvers } from './resolvers.js';
 import { mountUploadRoute } from './upload-route.js';
 import { pageFacts } from './views.js';
 
-export { DocumentRepository, type DocumentRecord } from './documents.js';
 export { PageRepository } from './pages.js';
+export { ingestSettings, type IngestSettings } from './config.js';
 
 /** The ingest service: owner of documents, from upload through extraction and OCR to pages. */
-export const createIngestService: ServiceFactory = async (deps) => {
-  const { config, store, bus, blobs, logger, lifecycle } = deps;
+export const createIngestService: ServiceFactory<IngestSettings> = async (deps) => {
+  const { config, settings, store, bus, blobs, logger, lifecycle } = deps;
   const docs = new DocumentRepository(store);
   const pages = new PageRepository(store);
   const queue = bus.workQueue(ProcessDocument);
   const service = new IngestService({ docs, pages, blobs, bus, queue, logger });
   const receive: ReceiveOptions = {
     blobs,
-    maxFileBytes: config.ingest.maxFileBytes,
-    maxFiles: config.ingest.maxFiles,
+    maxFileBytes: settings.maxFileBytes,
+    maxFiles: settings.maxFiles,
     sniff: sniffType,
     discard: async (sha256) => {
       if (!(await docs.blobInUse(sha256))) await blobs.delete(sha256);
@@ -40,9 +41,9 @@ export const createIngestService: ServiceFactory = async (deps) => {
   const ocr = (): Promise<OcrEngine> => {
     if (stopped) return Promise.reject(new Error('The ingest service is stopping.'));
     engine ??= createTesseractEngine({
-      workers: config.ingest.ocrWorkers || availableParallelism(),
-      limitInputPixels: config.ingest.maxImagePixels,
-      dataDir: config.ingest.ocrTessdataDir || undefined,
+      workers: settings.ocrWorkers || availableParallelism(),
+      limitInputPixels: settings.maxImagePixels,
+      dataDir: settings.ocrTessdataDir || undefined,
       logger,
     }).catch((err: unknown) => {
       engine = undefined;
@@ -62,22 +63,22 @@ export const createIngestService: ServiceFactory = async (deps) => {
     bus,
     ocr,
     limits: {
-      maxPages: config.ingest.maxPages,
-      maxPixels: config.ingest.maxImagePixels,
-      dpi: config.ingest.ocrDpi,
-      maxPageInches: config.ingest.ocrMaxPageInches,
-      maxXmlBytes: config.ingest.docxMaxXmlBytes,
-      maxMemoryMb: config.ingest.extractMaxMemoryMb,
-      timeoutMs: config.ingest.extractTimeoutMs,
+      maxPages: settings.maxPages,
+      maxPixels: settings.maxImagePixels,
+      dpi: settings.ocrDpi,
+      maxPageInches: settings.ocrMaxPageInches,
+      maxXmlBytes: settings.docxMaxXmlBytes,
+      maxMemoryMb: settings.extractMaxMemoryMb,
+      timeoutMs: settings.extractTimeoutMs,
     },
-    ocrPageBudgetMs: config.ingest.ocrPageBudgetMs,
+    ocrPageBudgetMs: settings.ocrPageBudgetMs,
     logger,
   });
 
   return {
     name: 'ingest',
     typeDefs: loadTypeDefs(import.meta.url),
-    resolvers: createResolvers({ docs, pages, service, receive: (files) => receiveEncoded(files, receive), maxDocumentPages: config.ingest.maxPages }),
+    resolvers: createResolvers({ docs, pages, service, receive: (files) => receiveEncoded(files, receive), maxDocumentPages: settings.maxPages }),
     async start() {
       await docs.init();
       await pages.init();
@@ -94,13 +95,13 @@ export const createIngestService: ServiceFactory = async (deps) => {
         }),
         queue.consume((job, ctx) => processor.process(job, ctx), {
           // Pages inside a job are processed one at a time; OCR parallelism comes from the engine's workers.
-          concurrency: Math.max(1, config.ingest.ocrWorkers || availableParallelism()),
-          maxDeliveries: config.ingest.jobMaxDeliveries,
-          ackWaitMs: config.ingest.jobAckWaitMs,
+          concurrency: Math.max(1, settings.ocrWorkers || availableParallelism()),
+          maxDeliveries: settings.jobMaxDeliveries,
+          ackWaitMs: settings.jobAckWaitMs,
           onGiveUp: (job, error) => {
             const { doc_id, client_id } = job as { doc_id: string; client_id: string };
             logger.error({ docId: doc_id, err: error.message }, 'document processing given up');
-            return processor.fail({ _id: doc_id, client_id }, `Processing failed after ${config.ingest.jobMaxDeliveries} attempts. Retry it, or contact support with the document id.`);
+            return processor.fail({ _id: doc_id, client_id }, `Processing failed after ${settings.jobMaxDeliveries} attempts. Retry it, or contact support with the document id.`);
           },
         }),
       ];

@@ -1,7 +1,10 @@
 import { ListDocumentFacts } from '@perceptiq/contracts';
 import { AppError, loadTypeDefs, notFound, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import type { QaSettings } from './config.js';
 import { summarizeWorkspace } from './workspace-summary.js';
+
+export { qaSettings, type QaSettings } from './config.js';
 
 /** Opaque JSON values (used for maps keyed by data). */
 const JSONScalar = new GraphQLScalarType({
@@ -27,7 +30,7 @@ const JSONScalar = new GraphQLScalarType({
 });
 
 /** The QA service: questions, search and summaries (the index arrives with its own issue). */
-export const createQaService: ServiceFactory = async (deps) => ({
+export const createQaService: ServiceFactory<QaSettings> = async (deps) => ({
   name: 'qa',
   typeDefs: loadTypeDefs(import.meta.url),
   resolvers: {
