@@ -70,14 +70,27 @@ export function analyzeOperation(
   const remaining = candidates as Set<string> | null;
   const singleSubgraph = passThrough && remaining && remaining.size > 0 ? [...remaining].sort()[0]! : null;
   let fixed: OperationMeasure | undefined;
+  // Clients repeat the same few variable sets (a page size, a flag): each is measured once.
+  const byVariables = new Map<string, OperationMeasure>();
   const measure = (variables: Record<string, unknown>): OperationMeasure => {
     if (fixed) return fixed;
+    const key = JSON.stringify(variables);
+    const known = byVariables.get(key);
+    if (known) return known;
     const { varies, ...measured } = measureOperation(schema, index, relevant, variables);
     if (!varies) fixed = measured;
+    else if (key.length <= MEASURED_KEY_MAX_LENGTH) {
+      if (byVariables.size >= MEASURED_VARIABLE_SETS) byVariables.delete(byVariables.keys().next().value!);
+      byVariables.set(key, measured);
+    }
     return measured;
   };
   return { requirements, singleSubgraph, measure };
 }
+
+/** Variable sets whose measure is kept per operation, and the longest (as JSON) worth keeping. */
+const MEASURED_VARIABLE_SETS = 64;
+const MEASURED_KEY_MAX_LENGTH = 1_024;
 
 /** The first scope the caller lacks, or undefined when every requirement is met. */
 export function missingScope(requirements: string[][][], granted: ReadonlySet<string>): string | undefined {

@@ -5,6 +5,7 @@ import {
   ContextSigner,
   EdgeAuthenticator,
   formatGraphQLError,
+  httpEndpoint,
   isAppError,
   requestIdFrom,
   toGraphQLError,
@@ -18,8 +19,10 @@ import {
   type Logger,
   type Secrets,
 } from '@perceptiq/platform';
+import type { ServiceName } from '@perceptiq/contracts';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { readCommittedSupergraph } from './compose.js';
+import type { GatewaySettings } from './config.js';
 import { authenticate, type Authenticated, type CallerFacts, type GatewayContext } from './context.js';
 import { depthLimit } from './depth-limit.js';
 import { errorAnswer, GatewayFastPath } from './fast-path.js';
@@ -30,12 +33,16 @@ import { indexSupergraph, withoutSecurityFeatures } from './supergraph-index.js'
 
 export interface GatewayEngineDeps {
   config: Config;
+  settings: GatewaySettings;
   secrets: Secrets;
   bus: Bus;
   logger: Logger;
   lifecycle: Lifecycle;
-  /** How to reach each subgraph (by service name): in process when it runs in this one, else over HTTP. */
-  subgraph(name: string): GraphQLEndpoint;
+  /**
+   * Subgraphs running in this process, by service name, called directly; every other one is
+   * reached over HTTP at its configured URL with a context signed for it. The launcher decides.
+   */
+  localSubgraphs?: Partial<Record<ServiceName, GraphQLEndpoint>>;
   /** Defaults to the committed `gateway/supergraph.graphql`. */
   supergraphSdl?: string;
 }
@@ -65,13 +72,13 @@ export class GatewayEngine {
   ) {}
 
   static async start(deps: GatewayEngineDeps): Promise<GatewayEngine> {
-    const { config, secrets, bus, logger, lifecycle } = deps;
+    const { config, settings, secrets, bus, logger, lifecycle } = deps;
     const supergraphSdl = deps.supergraphSdl ?? readCommittedSupergraph();
     const signer = new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000, 'gateway');
     const auth = new EdgeAuthenticator(bus, secrets.keySecret);
-    const subgraphs = new SubgraphClient({ signer, endpoint: deps.subgraph });
-    const limits = { maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
-    const fastPath = config.gateway.passthrough ? new GatewayFastPath(subgraphs, limits, logger) : undefined;
+    const subgraphs = new SubgraphClient(subgraphEndpoints(config, signer, deps.localSubgraphs ?? {}));
+    const limits = { maxAliases: settings.maxAliases, maxCost: settings.maxCost };
+    const fastPath = settings.passthrough ? new GatewayFastPath(subgraphs, limits, logger) : undefined;
     const usage = new UsageRecorder(bus, logger, lifecycle);
 
     const server = new ApolloServer<GatewayContext>({
@@ -82,7 +89,7 @@ export class GatewayEngine {
       }),
       formatError: formatGraphQLError(logger),
       plugins: [policyPlugin({ index: indexSupergraph(supergraphSdl), limits, subgraphs, logger, fastPath })],
-      validationRules: [depthLimit(config.gateway.maxDepth)],
+      validationRules: [depthLimit(settings.maxDepth)],
       // graphql's validation recurses along fragment spreads: a chain of ~4,000 fragments overflows
       // its stack (a 500). Bounding the tokens bounds the chain (~1,200 fragments at most).
       parseOptions: { maxTokens: MAX_TOKENS },
@@ -101,25 +108,30 @@ export class GatewayEngine {
     return new GatewayEngine(server, fastPath, authenticateCall, logger, config.rest.jsonBodyLimitBytes);
   }
 
-  /** The gateway for a caller in this process: a POSTed JSON body and its headers, answered as HTTP would be. */
+  /**
+   * The gateway for a caller in this process: a POSTed JSON body and its headers, answered as HTTP
+   * would be. A call that carries its caller (the REST adapter's, authenticated there) is answered
+   * for that caller, as the same caller signed would be over HTTP.
+   */
   readonly handle: GraphQLEndpoint = async (call: GraphQLCall) => {
     let record: ((status: number) => void) | undefined;
-    const headers = call.headers;
-    const answer = await this.run({ headers, ip: 'in-process', requestId: requestIdFrom(headers['x-request-id']) }, (r) => (record = r), call.body);
+    const { headers, caller } = call;
+    const known: Authenticated | undefined = caller && { context: { principal: caller.principal, requestId: caller.request_id, ip: caller.ip }, headers: {} };
+    const answer = await this.run({ headers, ip: 'in-process', requestId: requestIdFrom(headers['x-request-id']) }, (r) => (record = r), call.body, known);
     record?.(answer.status);
     return answer;
   };
 
-  private async run(facts: CallerFacts, onAnswered: (record: (status: number) => void) => void, body: unknown): Promise<GraphQLAnswer> {
+  private async run(facts: CallerFacts, onAnswered: (record: (status: number) => void) => void, body: unknown, known?: Authenticated): Promise<GraphQLAnswer> {
     let caller: Authenticated;
     try {
-      caller = await this.authenticate(facts, onAnswered);
+      caller = known ?? (await this.authenticate(facts, onAnswered));
     } catch (err) {
       return errorAnswer(err, this.logger);
     }
     const fast = this.fastPath?.lookup(body);
     const answer = fast ? await this.fastPath!.answer(fast, caller.context) : await this.viaApollo(facts.headers, body, caller.context);
-    return { ...answer, headers: { ...caller.headers, ...answer.headers } };
+    return Object.keys(caller.headers).length ? { ...answer, headers: { ...caller.headers, ...answer.headers } } : answer;
   }
 
   /** Apollo Server's own pipeline, as its HTTP integration would drive it for a POST. */
@@ -156,4 +168,18 @@ export class GatewayEngine {
     });
     return [express.json({ limit: this.jsonBodyLimitBytes }), fastPath, apollo];
   }
+}
+
+/** Each subgraph of the supergraph: the local endpoint when it runs here, else HTTP with a context signed for it. */
+function subgraphEndpoints(config: Config, signer: ContextSigner, local: Partial<Record<ServiceName, GraphQLEndpoint>>): (name: string) => GraphQLEndpoint {
+  const limits = { timeoutMs: config.bus.requestTimeoutMs, maxResponseBytes: config.gateway.maxResponseBytes };
+  const endpoints = new Map<string, GraphQLEndpoint>();
+  for (const [name, service] of Object.entries(config.services) as Array<[ServiceName, { url: string }]>) {
+    endpoints.set(name, local[name] ?? httpEndpoint(service.url, limits, (caller) => signer.sign(caller, name)));
+  }
+  return (name) => {
+    const endpoint = endpoints.get(name);
+    if (!endpoint) throw new Error(`Supergraph names an unknown subgraph "${name}"`);
+    return endpoint;
+  };
 }

@@ -1,15 +1,5 @@
-import type { ServiceName } from '@perceptiq/contracts';
-import type { ContextSigner, GraphQLAnswer, GraphQLEndpoint } from '@perceptiq/platform';
+import type { GraphQLAnswer, GraphQLEndpoint } from '@perceptiq/platform';
 import type { GatewayContext } from './context.js';
-
-export interface SubgraphClientOptions {
-  signer: ContextSigner;
-  /**
-   * How to reach each subgraph: over HTTP (with the timeout and `SUBGRAPH_MAX_RESPONSE_BYTES`
-   * cap), or directly when it runs in this process (the same checks, applied in process).
-   */
-  endpoint(subgraph: string): GraphQLEndpoint;
-}
 
 export interface SubgraphRequest {
   query: string;
@@ -20,20 +10,19 @@ export interface SubgraphRequest {
 
 /**
  * The gateway's one way to reach a subgraph, for the fast path and the query planner alike: an
- * explicit allowlist of caller facts signed for that subgraph alone (never the caller's key or
- * headers), a timeout, and a cap on the answer's size. Without a caller (health checks, schema
- * loads: STYLE.md §4) nothing is signed and the subgraph refuses to run anything.
+ * explicit allowlist of caller facts (never the caller's key or headers), which the endpoint signs
+ * for that subgraph alone when it is reached over HTTP, with a timeout and a cap on the answer's
+ * size either way. Without a caller (health checks, schema loads: STYLE.md §4) nothing is signed
+ * and the subgraph refuses to run anything.
  */
 export class SubgraphClient {
-  constructor(private readonly options: SubgraphClientOptions) {}
+  constructor(private readonly endpoint: (subgraph: string) => GraphQLEndpoint) {}
 
   send(subgraph: string, caller: GatewayContext | undefined, body: SubgraphRequest): Promise<GraphQLAnswer> {
-    const headers = caller
-      ? {
-          ...this.options.signer.sign({ principal: caller.principal, request_id: caller.requestId, ip: caller.ip }, subgraph as ServiceName),
-          'x-request-id': caller.requestId,
-        }
-      : {};
-    return this.options.endpoint(subgraph)({ headers, body });
+    return this.endpoint(subgraph)({
+      headers: caller ? { 'x-request-id': caller.requestId } : {},
+      body,
+      ...(caller ? { caller: { principal: caller.principal, request_id: caller.requestId, ip: caller.ip } } : {}),
+    });
   }
 }

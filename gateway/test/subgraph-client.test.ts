@@ -33,7 +33,10 @@ afterAll(async () => {
   server.close();
 });
 
-const client = () => new SubgraphClient({ signer: new ContextSigner(secret, 30_000, 'gateway'), endpoint: () => httpEndpoint(url, { timeoutMs: 10_000, maxResponseBytes: MAX }) });
+const signer = new ContextSigner(secret, 30_000, 'gateway');
+// As the gateway wires a subgraph in another process: HTTP, with the caller signed for that subgraph.
+const client = () =>
+  new SubgraphClient((name) => httpEndpoint(url, { timeoutMs: 10_000, maxResponseBytes: MAX }, (c) => signer.sign(c, name as 'ingest')));
 
 /** Stream 64 KiB chunks until the reader goes away; resolves with the bytes written by then. */
 function streamForever(): Promise<number> {

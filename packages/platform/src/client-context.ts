@@ -35,6 +35,9 @@ const SignedContext = z.object({
 });
 export type ClientContext = z.infer<typeof SignedContext>;
 
+/** Who is calling, as the edge established it: what a context carries, before it is signed for a hop. */
+export type CallerContext = Omit<ClientContext, 'exp' | 'aud'>;
+
 export interface ContextHeaders {
   [CONTEXT_HEADER]: string;
   [CONTEXT_SIGNATURE_HEADER]: string;
@@ -54,7 +57,7 @@ export class ContextSigner {
     private readonly audience: ContextAudience | 'rest-adapter',
   ) {}
 
-  sign(ctx: Omit<ClientContext, 'exp' | 'aud'>, audience: ContextAudience, now = Date.now()): ContextHeaders {
+  sign(ctx: CallerContext, audience: ContextAudience, now = Date.now()): ContextHeaders {
     const body = Buffer.from(JSON.stringify({ ...ctx, aud: audience, exp: now + this.ttlMs })).toString('base64url');
     return { [CONTEXT_HEADER]: body, [CONTEXT_SIGNATURE_HEADER]: keyedHash(this.secret, body) };
   }

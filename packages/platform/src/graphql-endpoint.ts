@@ -1,11 +1,18 @@
+import type { CallerContext, ContextHeaders } from './client-context.js';
 import { AppError } from './errors.js';
 import { postJson, responseTooLarge, UNAVAILABLE_MESSAGE } from './http/json-client.js';
 
-/** A GraphQL request as it travels between our own processes: a JSON body and a few headers. */
+/** A GraphQL request as it travels between our own servers: a JSON body, a few headers, and who is calling. */
 export interface GraphQLCall {
-  /** Lower-case names: the signed client context, `x-request-id`, and for the gateway an API key or admin token. */
+  /** Lower-case names: a signed client context, `x-request-id`, and for the gateway an API key or admin token. */
   headers: Record<string, string | undefined>;
   body: unknown;
+  /**
+   * The caller an edge of ours already authenticated. Over HTTP it travels signed for the one
+   * server it is addressed to; in process it is handed over as it is, since nothing crosses a
+   * wire. An HTTP request never sets it: a server reached over HTTP trusts only a signature.
+   */
+  caller?: CallerContext;
 }
 
 /** What came back: the HTTP status the answer carries (or would carry over HTTP), its headers and its JSON body. */
@@ -28,9 +35,16 @@ export interface EndpointLimits {
   maxResponseBytes: number;
 }
 
-/** A server in another process, over keep-alive HTTP. */
-export function httpEndpoint(url: string, limits: EndpointLimits): GraphQLEndpoint {
-  return (call) => postJson(url, call.body, definedHeaders(call.headers), limits.timeoutMs, limits.maxResponseBytes);
+/**
+ * A server in another process, over keep-alive HTTP. `sign` turns the call's caller into the
+ * signed context headers for this server alone.
+ */
+export function httpEndpoint(url: string, limits: EndpointLimits, sign?: (caller: CallerContext) => ContextHeaders): GraphQLEndpoint {
+  return (call) => {
+    const headers = definedHeaders(call.headers);
+    if (call.caller && sign) Object.assign(headers, sign(call.caller), { 'x-request-id': call.caller.request_id });
+    return postJson(url, call.body, headers, limits.timeoutMs, limits.maxResponseBytes);
+  };
 }
 
 /**
@@ -45,12 +59,22 @@ export function inProcessEndpoint(handle: GraphQLEndpoint, limits: EndpointLimit
     });
     try {
       const answer = await Promise.race([handle(call), timeout]);
-      if (Buffer.byteLength(JSON.stringify(answer.body) ?? '') > limits.maxResponseBytes) throw responseTooLarge(limits.maxResponseBytes);
+      if (jsonBytes(answer.body) > limits.maxResponseBytes) throw responseTooLarge(limits.maxResponseBytes);
       return answer;
     } finally {
       clearTimeout(timer);
     }
   };
+}
+
+/** Sizes of answers already measured: a body the gateway passes through unchanged is measured once. */
+const measured = new WeakMap<object, number>();
+
+function jsonBytes(body: unknown): number {
+  if (body === null || typeof body !== 'object') return Buffer.byteLength(JSON.stringify(body) ?? '');
+  let bytes = measured.get(body);
+  if (bytes === undefined) measured.set(body, (bytes = Buffer.byteLength(JSON.stringify(body))));
+  return bytes;
 }
 
 function definedHeaders(headers: GraphQLCall['headers']): Record<string, string> {

@@ -11,6 +11,8 @@ export * from './case.js';
 export * from './graphql-errors.js';
 export * from './subgraph.js';
 export * from './http/server.js';
+export * from './http/error-envelope.js';
+export * from './http/stream-route.js';
 export * from './http/metrics.js';
 export * from './http/metrics-server.js';
 export * from './data-dir.js';

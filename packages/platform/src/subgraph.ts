@@ -28,7 +28,7 @@ export interface SubgraphOptions {
 }
 
 export interface Subgraph {
-  /** Run one call: what the HTTP route does, without HTTP (the gateway's in-process endpoint when embedded). */
+  /** Run one call: what the HTTP route does, without HTTP (the gateway's in-process endpoint when embedded, whose call carries its caller). */
   handle(call: GraphQLCall): Promise<GraphQLAnswer>;
   /** The same over HTTP: `POST /graphql` with a JSON body. */
   handler: RequestHandler;
@@ -44,14 +44,18 @@ export function createSubgraph(options: SubgraphOptions): Subgraph {
   const executor = new GraphQLExecutor(buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as never }), options.logger);
 
   async function handle(call: GraphQLCall): Promise<GraphQLAnswer> {
-    const ctx = options.signer.verify(call.headers[CONTEXT_HEADER], call.headers[CONTEXT_SIGNATURE_HEADER]);
+    const ctx = call.caller ?? options.signer.verify(call.headers[CONTEXT_HEADER], call.headers[CONTEXT_SIGNATURE_HEADER]);
     if (!ctx) return executor.refuse(new AppError('invalid_token', 'A valid signed client context is required.'));
     const clientId = ctx.principal.type === 'client' ? ctx.principal.client.client_id : undefined;
+    let logger: Logger | undefined;
     const contextValue: SubgraphContext = {
       principal: ctx.principal,
       requestId: ctx.request_id,
       ip: ctx.ip,
-      logger: options.logger.child(clientId ? { requestId: ctx.request_id, clientId } : { requestId: ctx.request_id }),
+      // Made on first use: most operations log nothing, and a child logger costs more than the rest of a small query.
+      get logger() {
+        return (logger ??= options.logger.child(clientId ? { requestId: ctx.request_id, clientId } : { requestId: ctx.request_id }));
+      },
     };
     // Restore the original request id (and caller) for logs and bus calls made by resolvers.
     return runWithContext({ requestId: ctx.request_id, ...(clientId ? { clientId } : {}) }, () => executor.run(call.body, contextValue));

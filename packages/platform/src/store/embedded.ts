@@ -6,6 +6,7 @@ import { find as mingoFind, Query } from 'mingo';
 import * as updateOperators from 'mingo/operators/update';
 import { update as mingoUpdate } from 'mingo/updater';
 import { AppError } from '../errors.js';
+import { equalityTest, sortPlainly } from './fast-query.js';
 import { filterEqualities, isOperatorObject, isPlainObject, requireOperators, requireStringId, requireUpsertId } from './rules.js';
 import type {
   Collection,
@@ -306,8 +307,11 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
   /** Matching documents, each freshly parsed (free to mutate) with the JSON it was read from. */
   private *matching(filter: Filter): Generator<Match<T>> {
     const plan = this.plan(filter);
-    // Compiled before the rows are opened: a bad filter must not leave a statement running.
-    const test = plan.exact ? null : compileFilter(filter);
+    // Compiled before the rows are opened: a bad filter must not leave a statement running. Plain
+    // equalities are decided without mingo, which is compiled only for a document they cannot decide.
+    const quick = plan.exact ? undefined : equalityTest(filter);
+    let full = plan.exact || quick ? undefined : compileFilter(filter);
+    const test = plan.exact ? null : (doc: Record<string, unknown>) => quick?.(doc) ?? (full ??= compileFilter(filter))(doc);
     const statement = this.stmt(plan.sql);
     const rows = plan.single ? [statement.get(...plan.params)] : statement.iterate(...plan.params);
     for (const text of rows as Iterable<string | undefined>) {
@@ -527,6 +531,11 @@ function compileFilter(filter: Filter): (doc: Record<string, unknown>) => boolea
 }
 
 function shape<T>(docs: T[], options: FindOptions): T[] {
+  if (docs.length === 0) return docs;
+  if (options.sort && !options.projection) {
+    const sorted = sortPlainly(docs, options.sort);
+    if (sorted) return sorted.slice(options.skip ?? 0, options.limit ? (options.skip ?? 0) + options.limit : undefined);
+  }
   return mingoCall(() => {
     let cursor = mingoFind<Record<string, unknown>>(docs, {}, options.projection);
     if (options.sort) cursor = cursor.sort(options.sort);
