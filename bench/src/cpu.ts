@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * CPU accounting from /proc (Linux): how much of the machine the server under test, the load
+ * CPU accounting from /proc (Linux): how much of the machine the server under test (one process,
+ * or the sum of several when the stack is distributed), the load
  * generator (this process), this process's finished child processes and everything else used over
  * a window, in cores. On a shared machine the "other" figure says whether a run competed with
  * something else.
  */
 export interface CpuUse {
+  /** Every server process together. */
   server: number;
   bench: number;
   /** Child processes of this one that ended (and were reaped) within the window, e.g. native tesseract runs. */
@@ -25,13 +27,13 @@ interface Snapshot {
 export class CpuMeter {
   private readonly start: Snapshot | undefined;
 
-  constructor(private readonly serverPid: number | undefined) {
-    this.start = snapshot(serverPid);
+  constructor(private readonly serverPids: readonly number[] = []) {
+    this.start = snapshot(serverPids);
   }
 
-  /** Use since construction, or undefined off Linux / when the server process is gone. */
+  /** Use since construction, or undefined off Linux / when a server process is gone. */
   stop(): CpuUse | undefined {
-    const end = snapshot(this.serverPid);
+    const end = snapshot(this.serverPids);
     if (!this.start || !end) return undefined;
     const total = end.total - this.start.total;
     if (total <= 0) return undefined;
@@ -44,14 +46,14 @@ export class CpuMeter {
   }
 }
 
-function snapshot(serverPid: number | undefined): Snapshot | undefined {
+function snapshot(serverPids: readonly number[]): Snapshot | undefined {
   try {
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     // user nice system idle iowait irq softirq steal
     const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
     const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
     const [self, children] = processJiffies('self');
-    return { busy: total - idle, total, self, children, server: serverPid ? processJiffies(String(serverPid))[0] : 0 };
+    return { busy: total - idle, total, self, children, server: serverPids.reduce((sum, pid) => sum + processJiffies(String(pid))[0], 0) };
   } catch {
     return undefined;
   }

@@ -11,8 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { loadConfig } from '@perceptiq/platform';
-import { startEmbedded, type EmbeddedStack } from '@perceptiq/launcher';
+import { loadConfig, startEmbedded, type EmbeddedStack } from '@perceptiq/launcher';
 
 export interface EdgeServerInfo {
   pid: number;
@@ -66,7 +65,7 @@ async function main(): Promise<void> {
     serviceUrls: started.serviceUrls,
     adminToken: started.adminToken,
     dataDir,
-    passthrough: config.gateway.passthrough,
+    passthrough: config.settings.gateway.passthrough,
   };
   process.stdout.write(`${JSON.stringify(info)}\n`);
 }

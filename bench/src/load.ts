@@ -16,8 +16,8 @@ export interface LoadOptions {
   durationSec: number;
   /** Seconds of unmeasured load just before, on fresh connections. */
   warmupSec: number;
-  /** The server process, for CPU accounting of the measured window. */
-  serverPid?: number;
+  /** The server's processes, for CPU accounting of the measured window (their sum). */
+  serverPids?: readonly number[];
 }
 
 export interface Latency {
@@ -41,7 +41,7 @@ export interface LoadResult {
   autocannonLatency: { mean: number; p50: number; p97_5: number; p99: number };
   /** Monotonic clock (µs, `process.hrtime`) at the start and end of the measured window. */
   windowUs: [number, number];
-  /** Cores used by the server, this load generator and everything else during the window (Linux). */
+  /** Cores used by the server's processes, this load generator and everything else during the window (Linux). */
   cpu?: CpuUse;
 }
 
@@ -52,14 +52,14 @@ export class LoadError extends Error {
 /** Warm up, then measure one target with autocannon; throws unless every response was a verified 2xx. */
 export async function measure(label: string, target: LoadTarget, options: LoadOptions): Promise<LoadResult> {
   if (options.warmupSec > 0) await once(target, options.connections, options.warmupSec, `${label} (warm-up)`);
-  return once(target, options.connections, options.durationSec, label, options.serverPid);
+  return once(target, options.connections, options.durationSec, label, options.serverPids);
 }
 
-function once(target: LoadTarget, connections: number, durationSec: number, what: string, serverPid?: number): Promise<LoadResult> {
+function once(target: LoadTarget, connections: number, durationSec: number, what: string, serverPids?: readonly number[]): Promise<LoadResult> {
   let samples = new Float64Array(1 << 16);
   let count = 0;
   const started = nowUs();
-  const meter = new CpuMeter(serverPid);
+  const meter = new CpuMeter(serverPids);
   return new Promise<LoadResult>((resolve, reject) => {
     const instance = autocannon(
       {

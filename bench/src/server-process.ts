@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +36,8 @@ export interface ServerOptions {
   nodeArgs?: string[];
 }
 
-/** Every server still running, so the runner can stop them all if it is interrupted. */
-const running = new Set<ServerProcess<{ pid: number }>>();
+/** Every child process still running, so the runner can stop them all if it is interrupted. */
+const running = new Set<{ stop(): Promise<ServerExit> }>();
 
 export async function stopAllServers(): Promise<void> {
   await Promise.all([...running].map((s) => s.stop()));
@@ -53,32 +53,64 @@ export function startHelloServer(options: ServerOptions): Promise<ServerProcess<
   return startServer<HelloServerInfo>(new URL('./hello-server.js', import.meta.url), options, (info) => typeof info.url === 'string');
 }
 
+/** A child process the runner owns until it ends. */
+export interface OwnedChild {
+  child: ChildProcess;
+  /** Set once the process has ended (or could not be started). */
+  readonly ended: boolean;
+  /** Graceful stop (the stop signal, SIGKILL after a deadline), then `cleanup`; idempotent. */
+  stop(): Promise<ServerExit>;
+}
+
+export interface OwnedOptions {
+  env: NodeJS.ProcessEnv;
+  stdio: StdioOptions;
+  /** Runs once the process has ended. */
+  cleanup?: () => void;
+  /** What `stop()` sends first (default SIGTERM). */
+  stopSignal?: NodeJS.Signals;
+}
+
+/** Spawn a child that {@link stopAllServers} stops too. */
+export function spawnOwned(command: string, args: string[], options: OwnedOptions): OwnedChild {
+  const child = spawn(command, args, { env: options.env, stdio: options.stdio });
+  let ended = false;
+  // 'error' without 'exit' when the command cannot be started at all (e.g. not on PATH).
+  const exit = new Promise<ServerExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: child.exitCode, signal: child.signalCode }));
+  }).finally(() => (ended = true));
+  let stopped: Promise<ServerExit> | undefined;
+  const owned: OwnedChild = {
+    child,
+    get ended() {
+      return ended;
+    },
+    stop: () =>
+      (stopped ??= stopChild(child, exit, options.stopSignal ?? 'SIGTERM').finally(() => {
+        running.delete(owned);
+        options.cleanup?.();
+      })),
+  };
+  running.add(owned);
+  return owned;
+}
+
 /**
  * Start `script <temp dir>` with this node in a child process and wait for the JSON line it prints
  * once serving. The child stops itself if its stdin closes, so it cannot outlive the runner.
  */
 async function startServer<I extends { pid: number }>(script: URL, options: ServerOptions, isInfo: (line: I) => boolean): Promise<ServerProcess<I>> {
   const dir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-'));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script.pathname, dir], {
+  const owned = spawnOwned(process.execPath, [...(options.nodeArgs ?? []), script.pathname, dir], {
     env: { ...process.env, ...SERVER_ENV, ...options.env },
     stdio: ['pipe', 'pipe', 'inherit'],
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
   });
-  let stopped: Promise<ServerExit> | undefined;
-  const exit = new Promise<ServerExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const server: ServerProcess<I> = {
-    info: undefined as unknown as I,
-    stop: () =>
-      (stopped ??= stopChild(child, exit).finally(() => {
-        running.delete(server);
-        rmSync(dir, { recursive: true, force: true });
-      })),
-  };
-  running.add(server);
   try {
-    server.info = await readInfo(child, options.label, isInfo);
-    return server;
+    return { info: await readInfo(owned.child, options.label, isInfo), stop: owned.stop };
   } catch (err) {
-    await server.stop();
+    await owned.stop();
     throw err;
   }
 }
@@ -121,10 +153,10 @@ function readInfo<I>(child: ChildProcess, label: string, isInfo: (line: I) => bo
   });
 }
 
-async function stopChild(child: ChildProcess, exit: Promise<ServerExit>): Promise<ServerExit> {
-  if (child.exitCode === null && child.signalCode === null) {
+async function stopChild(child: ChildProcess, exit: Promise<ServerExit>, signal: NodeJS.Signals): Promise<ServerExit> {
+  if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
     const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.kill('SIGTERM');
+    child.kill(signal);
     const ended = await exit;
     clearTimeout(killer);
     child.stdin?.destroy();
