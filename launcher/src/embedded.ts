@@ -10,7 +10,6 @@ import {
   secureDataDir,
   serveMetrics,
   type Config,
-  type Store,
 } from '@perceptiq/platform';
 import { serveRest } from '@perceptiq/rest-adapter';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +22,6 @@ export interface EmbeddedStack {
   metricsUrl: string;
   serviceUrls: Record<ServiceName, string>;
   adminToken: string;
-  /** Each service's store, for tests that need to arrange data the public API cannot create yet. */
-  stores: Record<ServiceName, Store>;
   lifecycle: Lifecycle;
   stop(): Promise<void>;
 }
@@ -57,7 +54,6 @@ export async function startEmbedded(config: StackConfig, options: EmbeddedOption
       );
     }
     const bus = await openBus(config, 'perceptiq', lifecycle, logger, () => openServiceStore(config, 'bus', lifecycle));
-    const stores = {} as Record<ServiceName, Store>;
     const serviceUrls = {} as Record<ServiceName, string>;
     const services = { ...config.services };
     const local: Partial<Record<ServiceName, GraphQLEndpoint>> = {};
@@ -65,7 +61,6 @@ export async function startEmbedded(config: StackConfig, options: EmbeddedOption
       const store = await openServiceStore(config, name, lifecycle);
       const shared = { config, secrets, store, bus, blobs: await openServiceBlobs(config, name), logger: logger.child({ component: name }), lifecycle };
       const listening = await startService(name, shared, config);
-      stores[name] = store;
       serviceUrls[name] = `${listening.url}/graphql`;
       services[name] = { port: listening.port, url: serviceUrls[name] };
       if (inProcess) local[name] = inProcessEndpoint(listening.graphql, hopLimits(config));
@@ -90,7 +85,7 @@ export async function startEmbedded(config: StackConfig, options: EmbeddedOption
     );
     const metrics = await serveMetrics(config.host, config.metrics.port, lifecycle);
     logger.info({ rest: rest.url, gateway: gatewayUrl, metrics: metrics.url, mode: config.mode, inProcess }, 'Perceptiq is serving');
-    return { restUrl: rest.url, gatewayUrl, metricsUrl: metrics.url, serviceUrls, adminToken: secrets.adminToken, stores, lifecycle, stop: () => lifecycle.stop() };
+    return { restUrl: rest.url, gatewayUrl, metricsUrl: metrics.url, serviceUrls, adminToken: secrets.adminToken, lifecycle, stop: () => lifecycle.stop() };
   } catch (err) {
     await lifecycle.stop();
     throw err;
