@@ -30,6 +30,7 @@ COPY gateway/package.json gateway/
 COPY rest-adapter/package.json rest-adapter/
 COPY launcher/package.json launcher/
 COPY bench/package.json bench/
+COPY test/kit/package.json test/kit/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
 COPY . .

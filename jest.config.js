@@ -16,7 +16,7 @@ export default {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,services,gateway,rest-adapter}/**/test/**/*.test.ts', '<rootDir>/test/deploy/**/*.test.ts'],
+      testMatch: ['<rootDir>/{packages,services,gateway,rest-adapter}/**/test/**/*.test.ts', '<rootDir>/test/deploy/**/*.test.ts', '<rootDir>/test/contract/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     },
     {

@@ -1,21 +1,8 @@
 import { loadConfig } from '@perceptiq/platform';
-import {
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  Kind,
-  parse,
-  specifiedRules,
-  typeFromAST,
-  validate,
-  type GraphQLInputType,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
-import { ROUTES } from '../../rest-adapter/src/routes.js';
+import { parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { analyzeOperation } from '../src/analyze-operation.js';
 import { readCommittedSupergraph } from '../src/compose.js';
+import { gatewaySettings } from '../src/config.js';
 import { depthLimit } from '../src/depth-limit.js';
 import { measureOperation } from '../src/operation-cost.js';
 import { indexSupergraph } from '../src/supergraph-index.js';
@@ -23,7 +10,7 @@ import { loadApiSchema } from './support/api-schema.js';
 
 const committed = readCommittedSupergraph();
 const index = indexSupergraph(committed);
-const defaults = loadConfig({}).gateway;
+const defaults = loadConfig({}, { gateway: gatewaySettings }).settings.gateway;
 let schema: GraphQLSchema;
 let stopGateway: () => Promise<void>;
 
@@ -39,29 +26,7 @@ const WORDS = 'pages { page text words { text bbox confidence } }';
 const aliased = (n: number, selection: string) =>
   Array.from({ length: n }, (_, i) => `a${i}: document(id: "doc_${i}") { ${selection} }`).join(' ');
 
-/** A value for every variable: each Int at 1000, the largest `limit` the REST adapter accepts. */
-function sample(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return sample(type.ofType);
-  if (isListType(type)) return [sample(type.ofType)];
-  if (isInputObjectType(type)) return Object.fromEntries(Object.values(type.getFields()).map((f) => [f.name, sample(f.type)]));
-  if (isEnumType(type)) return type.getValues()[0]!.value;
-  return ({ Int: 1000, Float: 1, Boolean: true } as Record<string, unknown>)[type.name] ?? 'x';
-}
-
 describe('operation cost', () => {
-  it('lets every operation the REST adapter sends through the default limits, lists at their largest', () => {
-    const operations = ROUTES.flatMap((r) => (r.action.kind === 'graphql' ? [{ id: r.operationId, document: r.action.document }] : []));
-    expect(operations.map((o) => o.id)).toContain('getDocument');
-    for (const { id, document } of operations) {
-      const doc = parse(document);
-      const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-      const variables = Object.fromEntries((op.variableDefinitions ?? []).map((v) => [v.variable.name.value, sample(typeFromAST(schema, v.type as never) as GraphQLInputType)]));
-      const { cost, aliases } = analyzeOperation(schema, index, doc, undefined).measure(variables);
-      expect({ id, cost: cost <= defaults.maxCost, aliases: aliases <= defaults.maxAliases }).toEqual({ id, cost: true, aliases: true });
-      expect({ id, errors: validate(schema, doc, [...specifiedRules, depthLimit(defaults.maxDepth)]) }).toEqual({ id, errors: [] });
-    }
-  });
-
   it('prices a document read by its assumed page and word counts: one fits, forty aliases of it do not', () => {
     const one = measure(`{ document(id: "doc_1") { id text ${WORDS} } }`);
     // document 1 + text @cost 500 + 500 pages × (1 + 1000 words × 1)

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 /**
  * The rule by folder (DESIGN.md): shared packages know no service, no edge and no launcher;
  * services know no other service; only the launcher composes them all. Checked on every import
- * and re-export of every TypeScript source and test, by package name and by relative path.
+ * and re-export of every TypeScript source and test, by package name and by relative path. The
+ * test kit (test/kit) is a shared package, except its `stack` module, which starts the launcher.
  */
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 
@@ -24,9 +25,13 @@ const PACKAGE_ROOMS: Record<string, Room> = {
   launcher: { kind: 'launcher', name: 'launcher' },
 };
 
+/** `@perceptiq/testkit/stack` and the kit's stack folder reach the whole stack, as the launcher does. */
+const KIT_STACK: Room = { kind: 'launcher', name: 'testkit/stack' };
+
 /** The room a file of the repository sits in. */
 function roomOfPath(path: string): Room {
-  const [top, second] = relative(ROOT, path).split(sep);
+  const [top, second, ...rest] = relative(ROOT, path).split(sep);
+  if (top === 'test' && second === 'kit') return rest.join('/').startsWith('src/stack/') ? KIT_STACK : { kind: 'package', name: 'testkit' };
   if (top === 'packages') return { kind: 'package', name: second ?? '' };
   if (top === 'services') return { kind: 'service', name: second ?? '' };
   if (top === 'gateway' || top === 'rest-adapter') return { kind: 'edge', name: top };
@@ -36,6 +41,7 @@ function roomOfPath(path: string): Room {
 
 /** The room an import specifier reaches, or undefined for third-party modules and node built-ins. */
 function roomOfImport(from: string, specifier: string): Room | undefined {
+  if (specifier === '@perceptiq/testkit/stack') return KIT_STACK;
   const named = /^@perceptiq\/([\w-]+)/.exec(specifier);
   if (named) return PACKAGE_ROOMS[named[1]!] ?? { kind: 'package', name: named[1]! };
   if (specifier.startsWith('.')) return roomOfPath(resolve(from, '..', specifier));
@@ -84,7 +90,7 @@ describe('the rule by folder', () => {
   it('sees every import form it claims to check (so a silent regex cannot pass the rule)', () => {
     const sample = [
       "import { a } from '@perceptiq/ingest';",
-      "export { b } from '../../gateway/src/app.js';",
+      'export { b } from "../../gateway/src/app.js";',
       "const c = await import('@perceptiq/launcher');",
       "import '@perceptiq/qa';",
       'import type { D } from "@perceptiq/access";',
@@ -100,6 +106,11 @@ describe('the rule by folder', () => {
     expect(violation(pkg, roomOfImport(join(ROOT, 'packages/platform/src/x.ts'), '@perceptiq/launcher')!)).toMatch(/launcher/);
     expect(violation(roomOfPath(join(ROOT, 'services/qa/src/x.ts')), roomOfImport(join(ROOT, 'services/qa/src/x.ts'), '../../ingest/src/y.js')!)).toMatch(/ingest/);
     expect(violation(roomOfPath(join(ROOT, 'services/qa/src/x.ts')), roomOfImport(join(ROOT, 'services/qa/src/x.ts'), '@perceptiq/platform')!)).toBeUndefined();
+    const platformTest = join(ROOT, 'packages/platform/test/x.test.ts');
+    expect(violation(roomOfPath(platformTest), roomOfImport(platformTest, '@perceptiq/testkit/nats')!)).toBeUndefined();
+    expect(violation(roomOfPath(platformTest), roomOfImport(platformTest, '@perceptiq/testkit/stack')!)).toMatch(/launcher "testkit\/stack"/);
+    const kitNats = join(ROOT, 'test/kit/src/nats.ts');
+    expect(violation(roomOfPath(kitNats), roomOfImport(kitNats, './stack/test-stack.js')!)).toMatch(/launcher/);
   });
 
   it('nothing under packages/ imports a service, the gateway, the REST adapter or the launcher', () => {
@@ -112,5 +123,9 @@ describe('the rule by folder', () => {
 
   it('the gateway and the REST adapter import no service, no launcher and not each other', () => {
     expect(violationsUnder(['gateway', 'rest-adapter'])).toEqual([]);
+  });
+
+  it("the test kit's shared modules import no service, edge or launcher (only its stack module may)", () => {
+    expect(violationsUnder(['test/kit'])).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startTestStack, type TestStack } from '@perceptiq/testkit/stack';
 import {
   PUBLISHED_TIER_RPM,
   PUBLISHED_TIER_SCOPES,
@@ -16,7 +17,6 @@ import {
   type ApiResponse,
   type EnabledClient,
 } from '../support/api.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
 
 /**
  * The access lifecycle as the published page and API.md describe it: the quickstart exactly as

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startTestStack, type TestStack } from '@perceptiq/testkit/stack';
 import { call, enableClient, ensureWindow, envelopeProblems, gql, msLeftInMinute, pollUntil, uniqueIdentity, type ApiResponse, type EnabledClient } from '../support/api.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
 
 /**
  * Per-address limits of `/api/access/*`, each in its own stack so the lockout of 127.0.0.1

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import sharp from 'sharp';
-import { encryptedPdf, makeBmp } from '../../services/ingest/test/extract/fixtures.js';
-import { cer, pngDeclaring, renderText } from '../../services/ingest/test/ocr/fixtures.js';
+import { cer, encryptedPdf, makeBmp, pngDeclaring, renderText } from '@perceptiq/testkit/fixtures';
+import { startTestStack, type TestStack } from '@perceptiq/testkit/stack';
 import { call, enableClient, type EnabledClient } from '../support/api.js';
 import { elfExecutable, textPdf, tinyDocx, upload, waitProcessed } from '../support/documents.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
 
 /**
  * Documents end to end: every accepted format from upload to `ready` with the right pages and

@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { renderText } from '../../services/ingest/test/ocr/fixtures.js';
+import { renderText } from '@perceptiq/testkit/fixtures';
+import { startTestStack, type TestStack } from '@perceptiq/testkit/stack';
 import { call, enableClient } from '../support/api.js';
 import { scannedPdf, upload, waitProcessed, waitStatus } from '../support/documents.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
 
 /**
  * No document is lost or stuck: a worker killed in the middle of a document (distributed, real

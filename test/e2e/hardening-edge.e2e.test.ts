@@ -1,9 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startLiveStack, type LiveStack } from '@perceptiq/testkit/stack';
 import { call, ensureWindow, envelopeProblems, gql, uniqueIdentity } from '../support/api.js';
 import { textPdf, upload, waitProcessed } from '../support/documents.js';
-import { liveStackPerSuite, startLiveStack, type LiveStack } from '../support/live-stack.js';
+import { liveStackPerSuite } from '../support/live-suite.js';
 
 /**
  * The security review's findings at the edge, reproduced against the stack as `npm start` runs it

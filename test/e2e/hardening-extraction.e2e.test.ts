@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
-import { docxBomb, lyingDocx } from '../../services/ingest/test/extract/bombs.js';
-import { sandboxProcesses } from '../../services/ingest/test/extract/sandbox-processes.js';
+import { docxBomb, lyingDocx } from '@perceptiq/testkit/fixtures';
+import { sandboxProcesses } from '@perceptiq/testkit/processes';
 import { call } from '../support/api.js';
 import { textPdf, tinyDocx, upload, waitProcessed } from '../support/documents.js';
-import { liveStackPerSuite } from '../support/live-stack.js';
+import { liveStackPerSuite } from '../support/live-suite.js';
 
 /**
  * The review's finding on DOCX extraction, reproduced against the stack as `npm start` runs it

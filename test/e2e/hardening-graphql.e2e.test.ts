@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { call, gql, type ApiResponse } from '../support/api.js';
 import { upload, waitProcessed } from '../support/documents.js';
-import { liveStackPerSuite } from '../support/live-stack.js';
+import { liveStackPerSuite } from '../support/live-suite.js';
 
 /**
  * The security review's GraphQL findings, reproduced against the stack as `npm start` runs it (its

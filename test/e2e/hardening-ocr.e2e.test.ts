@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { PDFDocument } from 'pdf-lib';
+import { renderText } from '@perceptiq/testkit/fixtures';
 import { call, pollUntil } from '../support/api.js';
-import { renderText } from '../../services/ingest/test/ocr/fixtures.js';
 import { scannedPdf, upload, waitProcessed } from '../support/documents.js';
-import { liveStackPerSuite } from '../support/live-stack.js';
+import { liveStackPerSuite } from '../support/live-suite.js';
 
 /**
  * OCR cost amplification, reproduced against the stack as `npm start` runs it (its own process,

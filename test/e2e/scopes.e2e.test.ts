@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER } from '@perceptiq/platform';
 import { ROUTES } from '@perceptiq/rest-adapter';
+import { startTestStack, type TestStack } from '@perceptiq/testkit/stack';
 import { PUBLISHED_TIER_SCOPES, call, enableClient, envelopeProblems, gql, sorted, type EnabledClient } from '../support/api.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
 
 /**
  * Scopes: every tier × every keyed route of the route table, checked against the published

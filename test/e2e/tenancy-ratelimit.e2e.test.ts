@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { DocumentRepository, type DocumentRecord } from '@perceptiq/ingest';
-import { openStore } from '@perceptiq/platform';
+import { startTestStack, type TestStack } from '@perceptiq/testkit/stack';
 import { call, enableClient, ensureWindow, envelopeProblems, gql, msLeftInMinute, type ApiResponse, type EnabledClient } from '../support/api.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { textPdf, upload, waitProcessed } from '../support/documents.js';
 
 /**
  * Tenancy (another client's ids are `404`, exactly like ids that do not exist) and rate limits
@@ -43,40 +42,12 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
   });
 
   test("a document is visible to its client only: another client's id is 404 like a nonexistent one", async () => {
-    // Seed a document for A through ingest's own repository, in the same sqlite file the
-    // ingest service uses (WAL makes the second connection safe, in-process or not).
-    docId = `doc_${randomBytes(8).toString('hex')}`;
-    const record: DocumentRecord = {
-      _id: docId,
-      client_id: a.client_id,
-      filename: 'contract.pdf',
-      mime_type: 'application/pdf',
-      size_bytes: 48_213,
-      page_count: 3,
-      sha256: createHash('sha256').update(docId).digest('hex'),
-      status: 'ready',
-      doc_type: 'contract',
-      tags: ['renewal'],
-      language: 'en',
-      ocr_confidence: 0.97,
-      created_at: new Date().toISOString(),
-      archived: false,
-      batch_id: 'bat_seeded',
-      stage: 'ready',
-      pages_done: 3,
-      pages_total: 3,
-      error: null,
-      processing_ms: 12,
-    };
-    // `openStore` without a MongoDB URI is the embedded engine over `<dataDir>/ingest.sqlite`
-    // (`openEmbeddedStore` itself is not exported by @perceptiq/platform).
-    const store = await openStore({ dataDir: stack.dataDir, service: 'ingest' });
-    expect(store.engine).toBe('embedded');
-    try {
-      await new DocumentRepository(store).insert(record);
-    } finally {
-      await store.close();
-    }
+    // A's document, made as a partner makes one: uploaded, then processed.
+    const contract = await textPdf([['Master Services Agreement'], ['Renewal: twelve months'], ['Termination: thirty days notice']]);
+    const uploaded = await upload(stack.restUrl, a.api_key, [{ name: 'contract.pdf', bytes: contract }]);
+    expect(uploaded.status).toBe(202);
+    docId = uploaded.body.documents[0].doc_id;
+    expect(await waitProcessed(stack.restUrl, a.api_key, docId)).toMatchObject({ status: 'ready', error: null });
 
     const own = await call(stack.restUrl, 'GET', `/v1/documents/${docId}`, { key: a.api_key });
     expect(own.status).toBe(200);
@@ -84,10 +55,9 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
       doc_id: docId,
       filename: 'contract.pdf',
       mime_type: 'application/pdf',
-      size_bytes: 48_213,
+      size_bytes: contract.length,
       page_count: 3,
       status: 'ready',
-      doc_type: 'contract',
       archived: false,
     });
     expect(own.text).not.toContain(a.client_id);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TestStack } from './stack.js';
+import type { TestStack } from '@perceptiq/testkit/stack';
 
 /**
  * Tiny HTTP helpers for the end-to-end suites: real HTTP with the global `fetch`, nothing mocked.

@@ -11,12 +11,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { defineEvent, defineQueue, defineRequest } from '@perceptiq/contracts';
 import { type Logger, pino } from 'pino';
 import { z } from 'zod';
+import { startNatsServer, waitFor } from '@perceptiq/testkit/nats';
 import { type Bus, connectNatsBus, createMemoryBus } from '../src/bus/index.js';
 import { subjectMatches } from '../src/bus/subjects.js';
 import { AppError } from '../src/errors.js';
 import { currentRequestId, runWithContext } from '../src/request-context.js';
 import { openEmbeddedStore } from '../src/store/embedded.js';
-import { startNatsServer, waitFor } from './support/nats-server.js';
 
 interface BusOptions {
   logger?: Logger;

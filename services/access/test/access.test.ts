@@ -9,10 +9,8 @@ import {
   TIER_RATE_LIMIT_RPM,
   TIER_SCOPES,
 } from '@perceptiq/contracts';
-import { createLogger, keyedHash, Lifecycle, type Bus, type Store } from '@perceptiq/platform';
+import { createLogger, createMemoryBus, keyedHash, Lifecycle, openStore, type Bus, type Store } from '@perceptiq/platform';
 import { graphql, parse } from 'graphql';
-import { createMemoryBus } from '../../../packages/platform/src/bus/memory.js';
-import { openEmbeddedStore } from '../../../packages/platform/src/store/embedded.js';
 import { createAccess, type Access, type Actor } from '../src/index.js';
 import { createResolvers } from '../src/resolvers.js';
 import { MemoryRateCounter, StoreRateCounter, type RateCounter } from '../src/rate-counter.js';
@@ -44,7 +42,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'perceptiq-access-'));
   const logger = createLogger({ level: 'silent', name: 'access-test' });
   lifecycle = new Lifecycle(logger, 5_000);
-  store = openEmbeddedStore({ dir, name: 'access' });
+  store = await openStore({ dataDir: dir, service: 'access' });
   lifecycle.onStop('store', () => store.close());
   bus = createMemoryBus({ store, requestTimeoutMs: 2_000 });
   lifecycle.onStop('bus', () => bus.close());

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import { createLogger, createMemoryBus, openFsBlobStore, openStore, type Bus, type Store } from '@perceptiq/platform';
-import { DocumentRepository, queuedDocument, type DocumentRecord } from '../src/documents.js';
+import { createLogger, createMemoryBus, type Bus } from '@perceptiq/platform';
+import type { DocumentRecord } from '../src/documents.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../src/extract/index.js';
 import { createTesseractEngine, type OcrEngine } from '../src/ocr/index.js';
-import { PageRepository } from '../src/pages.js';
 import { DocumentProcessor } from '../src/processor.js';
 import { makePdf } from './extract/fixtures.js';
+import { openIngestStorage, storeQueued, type IngestStorage } from './support/fakes.js';
 
 /**
  * The processor's OCR budgets, on the real pieces (embedded store, file blobs, in-process bus,
@@ -21,36 +18,24 @@ const INCH = 72;
 /** OCR_PAGE_BUDGET_MS's default. */
 const DEFAULT_BUDGET_MS = 20_000;
 
-let dir: string;
-let store: Store;
+let storage: IngestStorage;
 let bus: Bus;
-let docs: DocumentRepository;
-let pages: PageRepository;
 let engine: Promise<OcrEngine> | undefined;
 let engineStarts = 0;
-const blobs = () => openFsBlobStore(join(dir, 'blobs'));
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'perceptiq-ocr-budget-'));
-  store = await openStore({ dataDir: dir, service: 'ingest' });
-  bus = createMemoryBus({ store, requestTimeoutMs: 2_000 });
-  docs = new DocumentRepository(store);
-  pages = new PageRepository(store);
-  await docs.init();
-  await pages.init();
+  storage = await openIngestStorage('ocr-budget');
+  bus = createMemoryBus({ store: storage.store, requestTimeoutMs: 2_000 });
 });
 afterAll(async () => {
   await (await engine)?.close();
   await bus?.close();
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
+  await storage?.close();
 });
 
 function processor(ocrPageBudgetMs: number): DocumentProcessor {
   return new DocumentProcessor({
-    docs,
-    pages,
-    blobs: blobs(),
+    ...storage,
     bus,
     // Shared by the tests, as the service shares one; counted to show when OCR was needed at all.
     ocr: () => {
@@ -63,24 +48,11 @@ function processor(ocrPageBudgetMs: number): DocumentProcessor {
   });
 }
 
-let sequence = 0;
-
 /** Stores the bytes and a queued document for them, then runs the processor's job on it. */
 async function process(bytes: Buffer, ocrPageBudgetMs: number): Promise<DocumentRecord> {
-  const { sha256, size } = await blobs().put(bytes);
-  const record = queuedDocument({
-    _id: `doc_budget${++sequence}`,
-    client_id: 'client_budget',
-    batch_id: 'batch_budget',
-    filename: 'scan.pdf',
-    mime_type: 'application/pdf',
-    size_bytes: size,
-    sha256,
-    created_at: new Date().toISOString(),
-  });
-  await docs.insert(record);
+  const record = await storeQueued(storage, 'client_budget', 'scan.pdf', bytes);
   await processor(ocrPageBudgetMs).process({ doc_id: record._id, client_id: record.client_id }, { attempt: 1, jobId: record._id, working: () => undefined });
-  return docs.get(record.client_id, record._id);
+  return storage.docs.get(record.client_id, record._id);
 }
 
 describe('DocumentProcessor: OCR budgets', () => {
@@ -91,7 +63,7 @@ describe('DocumentProcessor: OCR budgets', () => {
     const doc = await process(Buffer.from(await pdf.save()), DEFAULT_BUDGET_MS);
     expect(doc).toMatchObject({ status: 'ready', error: null, page_count: 3, ocr_confidence: 0 });
     expect(engineStarts).toBe(starts);
-    const stored = await pages.list(doc.client_id, doc._id);
+    const stored = await storage.pages.list(doc.client_id, doc._id);
     const blank = { text: '', source: 'ocr', confidence: 0, low_quality: true, width: 6000, height: 6000, words: [], lines: [] };
     expect(stored).toEqual([1, 2, 3].map((page) => expect.objectContaining({ page, ...blank })));
   }, 60_000);

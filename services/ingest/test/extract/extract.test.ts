@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import sharp from 'sharp';
+import { encryptedPdf, makeBmp, pngDeclaring } from '@perceptiq/testkit/fixtures';
 import { DEFAULT_EXTRACT_LIMITS, ExtractionError, extractDocument, sniffType, type ExtractedPage } from '../../src/extract/index.js';
-import { collect, elfHeader, encryptedPdf, hugePngHeader, makeBmp, makeDocx, makePdf, peHeader, plainZip } from './fixtures.js';
+import { collect, elfHeader, makeDocx, makePdf, peHeader, plainZip } from './fixtures.js';
 
 /** Low DPI keeps rendering scans fast here; pdf.test.ts checks 300 DPI. */
 const LIMITS = { ...DEFAULT_EXTRACT_LIMITS, dpi: 50 };
@@ -89,7 +90,7 @@ describe('bad input gets a clear answer, never a crash', () => {
     ['an encrypted PDF', async () => encryptedPdf(), 'secret.pdf', 'The PDF is encrypted; remove the password and upload it again.'],
     [
       'an image declaring 30000×30000 pixels',
-      async () => hugePngHeader(30_000, 30_000),
+      async () => pngDeclaring(30_000, 30_000),
       'huge.png',
       'The image is 30000×30000 pixels (900 megapixels); the limit is 100 megapixels.',
     ],

@@ -1,4 +1,3 @@
-import { pngDeclaring } from '../ocr/fixtures.js';
 import JSZip from 'jszip';
 import { degrees, PDFDocument, StandardFonts, type PDFFont } from 'pdf-lib';
 import sharp from 'sharp';
@@ -79,64 +78,6 @@ export async function makePdf(pages: PdfPageSpec[]): Promise<{ bytes: Buffer; dr
 /** A PDF of `count` short text pages. */
 export const pagesPdf = (count: number) =>
   makePdf(Array.from({ length: count }, (_, i) => ({ kind: 'text' as const, lines: [{ text: `Page number ${i + 1}`, x: 72, y: 700, size: 12 }] })));
-
-/** A hand-written PDF whose trailer names an /Encrypt dictionary with a user password (pdf-lib cannot encrypt). */
-export function encryptedPdf(): Buffer {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>',
-    `<< /Filter /Standard /V 1 /R 2 /O <${'ab'.repeat(32)}> /U <${'cd'.repeat(32)}> /P -4 >>`,
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  const id = '<0123456789abcdef0123456789abcdef>';
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt 4 0 R /ID [${id} ${id}] >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-
-/** A valid PNG header declaring width × height (shared with the OCR tests' fixture). */
-export const hugePngHeader = pngDeclaring;
-
-/**
- * A BMP with a BITMAPINFOHEADER. `pixels` are RGB triples, top row first. 24 and 32 bits store
- * them directly; 8, 4 and 1 bits go through a palette of the distinct colours.
- */
-export function makeBmp(width: number, height: number, pixels: [number, number, number][], bits: 1 | 4 | 8 | 24 | 32, topDown = false): Buffer {
-  const palette = bits <= 8 ? [...new Set(pixels.map((p) => p.join(',')))].map((s) => s.split(',').map(Number)) : [];
-  const stride = Math.ceil((width * bits) / 32) * 4;
-  const dataOffset = 14 + 40 + palette.length * 4;
-  const out = Buffer.alloc(dataOffset + stride * height);
-  out.write('BM', 0, 'latin1');
-  out.writeUInt32LE(out.length, 2);
-  out.writeUInt32LE(dataOffset, 10);
-  out.writeUInt32LE(40, 14);
-  out.writeInt32LE(width, 18);
-  out.writeInt32LE(topDown ? -height : height, 22);
-  out.writeUInt16LE(1, 26);
-  out.writeUInt16LE(bits, 28);
-  out.writeUInt32LE(palette.length, 46);
-  palette.forEach(([r, g, b], i) => out.set([b!, g!, r!, 0], 54 + i * 4));
-  for (let y = 0; y < height; y++) {
-    const row = dataOffset + (topDown ? y : height - 1 - y) * stride;
-    for (let x = 0; x < width; x++) {
-      const [r, g, b] = pixels[y * width + x]!;
-      if (bits === 24 || bits === 32) out.set([b, g, r], row + x * (bits / 8));
-      else {
-        const index = palette.findIndex((p) => p[0] === r && p[1] === g && p[2] === b);
-        const perByte = 8 / bits;
-        out[row + Math.floor(x / perByte)]! |= index << ((perByte - 1 - (x % perByte)) * bits);
-      }
-    }
-  }
-  return out;
-}
 
 const CONTENT_TYPES =
   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';

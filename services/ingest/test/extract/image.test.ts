@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import sharp from 'sharp';
+import { makeBmp, pngDeclaring } from '@perceptiq/testkit/fixtures';
 import { ExtractionError, extractImage } from '../../src/extract/index.js';
-import { asImage, collect, hugePngHeader, makeBmp, pixel } from './fixtures.js';
+import { asImage, collect, pixel } from './fixtures.js';
 
 const LIMITS = { maxPages: 500, maxPixels: 100_000_000 };
 const grey = (v: number, width = 120, height = 90) => sharp({ create: { width, height, channels: 3, background: { r: v, g: v, b: v } } });
@@ -62,7 +63,7 @@ describe('extractImage', () => {
 
   test('an image declaring 30000×30000 pixels fails fast, from its header', async () => {
     const started = Date.now();
-    const error = await failure(hugePngHeader(30_000, 30_000));
+    const error = await failure(pngDeclaring(30_000, 30_000));
     expect(error.message).toBe('The image is 30000×30000 pixels (900 megapixels); the limit is 100 megapixels.');
     expect(Date.now() - started).toBeLessThan(1000);
   });

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { grayscale, PDFDocument, rgb } from 'pdf-lib';
 import sharp from 'sharp';
+import { renderText } from '@perceptiq/testkit/fixtures';
 import { extractPdf } from '../../src/extract/index.js';
 import { createTesseractEngine, type OcrEngine } from '../../src/ocr/index.js';
-import { renderText } from '../ocr/fixtures.js';
 import { asImage, collect, pixel } from './fixtures.js';
 
 /** What a PDF page costs OCR: pixels within 20 × 20 inches, and nothing at all when it shows nothing. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { encryptedPdf } from '@perceptiq/testkit/fixtures';
 import { ExtractionError, extractPdf, type ExtractedWord } from '../../src/extract/index.js';
-import { asImage, asText, collect, encryptedPdf, makePdf, pagesPdf, pixel, type DrawnLine } from './fixtures.js';
+import { asImage, asText, collect, makePdf, pagesPdf, pixel, type DrawnLine } from './fixtures.js';
 
 const LIMITS = { maxPages: 500, maxPixels: 100_000_000 };
 const PAGE = { width: 612, height: 792 };

@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { metricsRegistry } from '@perceptiq/platform';
+import { docxBomb, lyingDocx, makeBmp, pngDeclaring, WORD_PARAGRAPH } from '@perceptiq/testkit/fixtures';
+import { sandboxProcesses } from '@perceptiq/testkit/processes';
 import {
   DEFAULT_EXTRACT_LIMITS,
   ExtractionError,
@@ -9,9 +11,7 @@ import {
   type ImagePage,
   type ExtractLimits,
 } from '../../src/extract/index.js';
-import { docxBomb, lyingDocx, WORD_PARAGRAPH } from './bombs.js';
-import { collect, hugePngHeader, makeBmp, makeDocx, makePdf, scanImage } from './fixtures.js';
-import { sandboxProcesses } from './sandbox-processes.js';
+import { collect, makeDocx, makePdf, scanImage } from './fixtures.js';
 
 // The sandbox runs the built entry (dist/extract/sandbox-child.js): `tsc -b` first (npm test does).
 
@@ -89,7 +89,7 @@ describe('extractInSandbox', () => {
     expect(inSandbox).toEqual(new ExtractionError('The file is truncated or corrupt: the DOCX zip directory cannot be read.'));
     const long = await makeDocx(Array.from({ length: 120 }, (_, i) => `Clause ${i + 1}. ` + 'The parties agree to the terms set out here. '.repeat(3)));
     expect(await sandboxFailure(long, 'long.docx', { ...LIMITS, maxPages: 2 })).toMatch(/^The document has \d+ pages; the limit is 2\.$/);
-    expect(await sandboxFailure(hugePngHeader(30_000, 30_000), 'huge.png')).toBe('The image is 30000×30000 pixels (900 megapixels); the limit is 100 megapixels.');
+    expect(await sandboxFailure(pngDeclaring(30_000, 30_000), 'huge.png')).toBe('The image is 30000×30000 pixels (900 megapixels); the limit is 100 megapixels.');
   });
 
   test('the DOCX bombs (40 and 60 MB of XML) and the lying zip fail at the XML limit', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
+import { docxBomb, lyingDocx } from '@perceptiq/testkit/fixtures';
 import { ExtractionError, extractDocx, extractText, type DetectedType, type TextPage } from '../../src/extract/index.js';
 import { csvToText, decodeText, htmlToText } from '../../src/extract/text.js';
 import { listZipEntries } from '../../src/extract/zip.js';
-import { docxBomb, lyingDocx } from './bombs.js';
 import { asText, collect, makeDocx } from './fixtures.js';
 
 const type = (ext: string): DetectedType => ({ kind: 'text', mime: `text/${ext}`, ext });

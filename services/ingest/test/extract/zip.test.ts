@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import JSZip from 'jszip';
+import { docxBomb, lyingDocx } from '@perceptiq/testkit/fixtures';
 import { listZipEntries, readZipEntry } from '../../src/extract/zip.js';
-import { docxBomb, lyingDocx } from './bombs.js';
 
 const MiB = 2 ** 20;
 const peakRssBytes = () => process.resourceUsage().maxRSS * 1024;

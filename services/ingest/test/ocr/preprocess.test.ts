@@ -1,6 +1,6 @@
 import sharp from 'sharp';
+import { pngDeclaring, renderText } from '@perceptiq/testkit/fixtures';
 import { OcrInputError, preprocess } from '../../src/ocr/preprocess.js';
-import { pngDeclaring, renderText } from './fixtures.js';
 
 const range = (pixels: Buffer): [number, number] => pixels.reduce(([lo, hi], v) => [Math.min(lo, v), Math.max(hi, v)], [255, 0]);
 const text = renderText('Preprocessing keeps the text readable.', { width: 1200, height: 300, margin: 40 });

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
+import { cer, pngDeclaring, renderText } from '@perceptiq/testkit/fixtures';
 import { createTesseractEngine, OcrInputError, type OcrEngine, type OcrPage } from '../../src/ocr/index.js';
-import { cer, pngDeclaring, renderText } from './fixtures.js';
 
 const PARAGRAPH =
   'Invoice 2024-0815 was issued on 3 March 2024 to Acme Corporation, 221 Baker Street, London. ' +

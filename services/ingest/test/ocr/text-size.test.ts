@@ -1,7 +1,7 @@
 import sharp from 'sharp';
+import { renderText } from '@perceptiq/testkit/fixtures';
 import { characterHeight } from '../../src/ocr/text-size.js';
 import type { GrayImage } from '../../src/ocr/preprocess.js';
-import { renderText } from './fixtures.js';
 
 const TEXT =
   'The parties agree that this agreement renews automatically for successive one-year terms unless either party gives written notice ' +

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from '@jest/globals';
 import { SERVICE_NAMES } from '@perceptiq/contracts';
-import { enableClient, type EnableOptions, type EnabledClient } from './api.js';
-import { distinctPorts } from '../../packages/platform/test/support/nats-server.js';
+import { distinctPorts } from '../nats.js';
+import { launcherEntry } from './launcher-entry.js';
 
 /**
  * The embedded stack exactly as `npm start` runs it: its own process, started from the built
@@ -30,8 +29,6 @@ export interface LiveStack {
   stop(): Promise<void>;
 }
 
-const EMBEDDED_JS = new URL('../../launcher/dist/embedded.js', import.meta.url);
-
 function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
@@ -45,9 +42,7 @@ export interface LiveStackOptions {
 }
 
 export async function startLiveStack(env: Record<string, string> = {}, options: LiveStackOptions = {}): Promise<LiveStack> {
-  if (!existsSync(EMBEDDED_JS)) {
-    throw new Error('launcher/dist/embedded.js is missing: run `npm run build` first (`npm test` builds before testing).');
-  }
+  const embeddedJs = launcherEntry('embedded.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'perceptiq-live-'));
   options.prepareDataDir?.(dataDir);
   const freePort = distinctPorts();
@@ -69,7 +64,7 @@ export async function startLiveStack(env: Record<string, string> = {}, options: 
   };
   // No NODE_ENV: that is how `npm start` runs.
   delete childEnv.NODE_ENV;
-  const child: ChildProcess = spawn(process.execPath, [EMBEDDED_JS.pathname], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [embeddedJs], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -118,21 +113,4 @@ export async function startLiveStack(env: Record<string, string> = {}, options: 
     alive,
     stop,
   };
-}
-
-/**
- * For a describe block: a live stack started before its tests (with `env`) and stopped after them,
- * and one client enabled on it without an access request. Read the fields inside tests and hooks.
- */
-export function liveStackPerSuite(
-  env: Record<string, string> = {},
-  enable: Omit<EnableOptions, 'request'> = { tier: 'growth' },
-): { stack: LiveStack; client: EnabledClient } {
-  const live = {} as { stack: LiveStack; client: EnabledClient };
-  beforeAll(async () => {
-    live.stack = await startLiveStack(env);
-    live.client = await enableClient(live.stack, { ...enable, request: false });
-  }, 90_000);
-  afterAll(() => live.stack?.stop());
-  return live;
 }

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
 import { loadConfig, startEmbedded } from '@perceptiq/launcher';
-import { distinctPorts, startNatsServer } from '../../packages/platform/test/support/nats-server.js';
+import { distinctPorts, startNatsServer } from '../nats.js';
+import { launcherEntry } from './launcher-entry.js';
 
 export type StackMode = 'embedded' | 'distributed';
 
@@ -29,30 +30,40 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-const ROOT = new URL('../../', import.meta.url);
-const SERVICE_JS = new URL('launcher/dist/service.js', ROOT);
+export interface TestStackOptions {
+  /** Distributed: how many REST adapter processes (default 1). */
+  restReplicas?: number;
+  env?: Record<string, string>;
+  dataDir?: string;
+  keepData?: boolean;
+  /** Embedded: `false` wires the edge and the subgraphs over loopback HTTP instead of in process (the launcher's default). */
+  inProcess?: boolean;
+}
 
 /**
  * Start the whole stack as a partner sees it, on free loopback ports with a fresh data dir:
  * embedded (in this process) or distributed (one process per role over a real nats-server,
  * started from the built `dist/`, as `npm test` builds it first).
  */
-export async function startTestStack(
-  mode: StackMode,
-  options: { restReplicas?: number; env?: Record<string, string>; dataDir?: string; keepData?: boolean } = {},
-): Promise<TestStack> {
+export async function startTestStack(mode: StackMode, options: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `perceptiq-${mode}-`));
   const stack =
-    mode === 'embedded' ? await startEmbeddedStack(dataDir, options.env ?? {}) : await startDistributedStack(dataDir, options.restReplicas ?? 1, options.env ?? {});
+    mode === 'embedded'
+      ? await startEmbeddedStack(dataDir, options.env ?? {}, options.inProcess)
+      : await startDistributedStack(dataDir, options.restReplicas ?? 1, options.env ?? {});
   if (!options.keepData) return stack;
   // The caller starts another stack on the same data dir (a restart) and removes it itself.
   return { ...stack, stop: () => stack.stopKeepingData() };
 }
 
-async function startEmbeddedStack(dataDir: string, env: Record<string, string>): Promise<TestStack & { stopKeepingData(): Promise<void> }> {
+async function startEmbeddedStack(
+  dataDir: string,
+  env: Record<string, string>,
+  inProcess: boolean | undefined,
+): Promise<TestStack & { stopKeepingData(): Promise<void> }> {
   const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [`${n.toUpperCase()}_PORT`, '0']));
   const config = loadConfig({ PERCEPTIQ_DATA_DIR: dataDir, PORT: '0', GATEWAY_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent', ...ports, ...env });
-  const stack = await startEmbedded(config);
+  const stack = await startEmbedded(config, { inProcess });
   return {
     mode: 'embedded',
     restUrl: stack.restUrl,
@@ -75,9 +86,7 @@ async function startDistributedStack(
   restReplicas: number,
   env: Record<string, string>,
 ): Promise<TestStack & { stopKeepingData(): Promise<void> }> {
-  if (!existsSync(SERVICE_JS)) {
-    throw new Error('launcher/dist/service.js is missing: run `npm run build` first (`npm test` builds before testing).');
-  }
+  const serviceJs = launcherEntry('service.js');
   const nats = await startNatsServer();
   const children: Array<{ role: string; child: ChildProcess }> = [];
   const secret = () => randomBytes(24).toString('base64url');
@@ -110,7 +119,7 @@ async function startDistributedStack(
     const metricsPort = extra.METRICS_PORT ?? String(await nextPort());
     extra = { ...extra, METRICS_PORT: metricsPort };
     metricsUrls[role] ??= `http://127.0.0.1:${metricsPort}/metrics`;
-    const child = spawn(process.execPath, [SERVICE_JS.pathname, role], { env: { ...common, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [serviceJs, role], { env: { ...common, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
     children.push({ role, child });
     launches.set(role, { port, extra });
     await waitReady(`http://127.0.0.1:${port}/readyz`, role, child);

@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import type { JobContext } from '@perceptiq/platform';
+import type { DocumentRecord } from '../src/documents.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from '../src/extract/index.js';
+import { OcrInputError, type OcrEngine, type OcrPage } from '../src/ocr/index.js';
+import { DocumentProcessor } from '../src/processor.js';
+import { elfHeader, makePdf, pagesPdf, scanImage } from './extract/fixtures.js';
+import { openIngestStorage, RecordingBus, recordingLogger, storeQueued, type IngestStorage } from './support/fakes.js';
+
+/**
+ * DocumentProcessor on small fakes: the real repositories on a temp embedded store, a recording
+ * bus and a scripted OCR engine; extraction is the real sandbox (the processor calls it itself).
+ * Stage transitions, what is stored per page, which failures fail the document at once and which
+ * are handed back for redelivery, limits, and that a job touches its own client's document only.
+ */
+
+const CLIENT = 'cli_owner';
+const CTX: JobContext = { attempt: 1, jobId: 'job_test', working: () => undefined };
+
+let storage: IngestStorage;
+let bus: RecordingBus;
+let warnings: string[];
+
+beforeEach(async () => {
+  storage = await openIngestStorage('processor');
+  bus = new RecordingBus();
+  warnings = [];
+});
+afterEach(() => storage.close());
+
+/** An OCR engine reading every page as `read(page number)` says, counting how often it was started. */
+function scriptedOcr(read: (page: number) => OcrPage | Promise<OcrPage>) {
+  const calls: Array<{ png: boolean; pageHint: number | undefined }> = [];
+  const engine: OcrEngine = {
+    recognize: async (image, options) => {
+      calls.push({ png: image.subarray(1, 4).toString('latin1') === 'PNG', pageHint: options?.pageHint });
+      return read(options?.pageHint ?? 0);
+    },
+    close: async () => undefined,
+  };
+  let starts = 0;
+  return { ocr: () => (starts++, Promise.resolve(engine)), calls, starts: () => starts };
+}
+
+/** A reading of one line, "Invoice <page>", whose words carry `confidence`. */
+const reading = (page: number, confidence: number): OcrPage => {
+  const words = [
+    { text: 'Invoice', bbox: [0.1, 0.1, 0.3, 0.05] as [number, number, number, number], confidence },
+    { text: String(page), bbox: [0.45, 0.1, 0.1, 0.05] as [number, number, number, number], confidence },
+  ];
+  return {
+    text: `Invoice ${page}`,
+    words,
+    lines: [{ text: `Invoice ${page}`, bbox: [0.1, 0.1, 0.45, 0.05], confidence, words }],
+    confidence,
+    width: 850,
+    height: 1100,
+    rotation: 0,
+    lowQuality: false,
+    source: 'ocr',
+  };
+};
+
+function processor(ocr: () => Promise<OcrEngine>, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): DocumentProcessor {
+  const recording = recordingLogger();
+  warnings = recording.warnings;
+  return new DocumentProcessor({ ...storage, bus: bus.asBus(), ocr, limits, ocrPageBudgetMs: 20_000, logger: recording.logger });
+}
+
+const queued = (filename: string, bytes: Buffer, mime?: string) => storeQueued(storage, CLIENT, filename, bytes, mime);
+const jobFor = (doc: DocumentRecord) => ({ doc_id: doc._id, client_id: doc.client_id });
+const stored = (doc: DocumentRecord) => storage.docs.get(doc.client_id, doc._id);
+const smallScan = () => scanImage(400, 300, { left: 40, top: 40, width: 200, height: 30 });
+
+describe('a document that can be read', () => {
+  test('text goes queued → extracting → indexing → ready from its text layer, without starting OCR', async () => {
+    const doc = await queued('notes.txt', Buffer.from('Plain text notes\nsecond line'), 'text/plain');
+    const ocr = scriptedOcr((page) => reading(page, 1));
+    await processor(ocr.ocr).process(jobFor(doc), CTX);
+
+    expect(storage.docs.stages(doc._id)).toEqual(['extracting', 'indexing', 'ready']);
+    expect(await stored(doc)).toMatchObject({ status: 'ready', stage: 'ready', error: null, page_count: 1, pages_done: 1, pages_total: 1, ocr_confidence: null, processing_ms: expect.any(Number) });
+    expect(await storage.pages.list(CLIENT, doc._id)).toEqual([expect.objectContaining({ page: 1, source: 'text-layer', text: expect.stringContaining('Plain text notes'), low_quality: false })]);
+    expect(ocr.starts()).toBe(0);
+    expect(bus.events).toEqual([
+      {
+        subject: 'document.processed',
+        data: { doc_id: doc._id, client_id: CLIENT, filename: 'notes.txt', mime_type: 'text/plain', page_count: 1, ocr_pages: 0, ocr_confidence: null, at: expect.any(String) },
+      },
+    ]);
+  });
+
+  test('scanned pages go through OCR (stage ocr once), stored as read; confidence is the mean over OCR pages only', async () => {
+    const { bytes } = await makePdf([{ kind: 'text', lines: [{ text: 'Cover letter', x: 72, y: 700, size: 12 }] }, { kind: 'scan' }, { kind: 'scan' }]);
+    const doc = await queued('mixed.pdf', bytes);
+    const ocr = scriptedOcr((page) => reading(page, page === 2 ? 0.9 : 0.6));
+    await processor(ocr.ocr).process(jobFor(doc), CTX);
+
+    expect(storage.docs.stages(doc._id)).toEqual(['extracting', 'ocr', 'indexing', 'ready']);
+    // Progress is written page by page, with the page count known from the start.
+    expect(storage.docs.updates.filter((u) => u.id === doc._id && !u.set.stage).map((u) => u.set)).toEqual([1, 2, 3].map((n) => ({ pages_done: n, pages_total: 3 })));
+    expect(ocr.calls).toEqual([
+      { png: true, pageHint: 2 },
+      { png: true, pageHint: 3 },
+    ]);
+    expect(await stored(doc)).toMatchObject({ status: 'ready', page_count: 3, ocr_confidence: 0.75 });
+    const pages = await storage.pages.list(CLIENT, doc._id);
+    expect(pages.map((p) => [p.page, p.source, p.text])).toEqual([
+      [1, 'text-layer', 'Cover letter'],
+      [2, 'ocr', 'Invoice 2'],
+      [3, 'ocr', 'Invoice 3'],
+    ]);
+    // Words keep text, box and confidence; lines only text and box.
+    expect(pages[1]).toMatchObject({ confidence: 0.9, width: 850, height: 1100, low_quality: false });
+    expect(pages[1]!.words).toEqual(reading(2, 0.9).words);
+    expect(pages[1]!.lines).toEqual([{ text: 'Invoice 2', bbox: [0.1, 0.1, 0.45, 0.05] }]);
+    expect(bus.of('document.processed')).toEqual([expect.objectContaining({ page_count: 3, ocr_pages: 2, ocr_confidence: 0.75 })]);
+  }, 30_000);
+});
+
+describe('a problem with the document itself fails it at once, with the reason, and the job is done with', () => {
+  // `process` resolving means the job is acknowledged: it is not delivered again.
+  test('bytes of no supported type', async () => {
+    const doc = await queued('tool.pdf', elfHeader());
+    await processor(scriptedOcr((page) => reading(page, 1)).ocr).process(jobFor(doc), CTX);
+    expect(storage.docs.stages(doc._id)).toEqual(['extracting', 'failed']);
+    expect(await stored(doc)).toMatchObject({ status: 'failed', error: 'The file type is not supported.' });
+    expect(bus.events).toEqual([{ subject: 'document.failed', data: { doc_id: doc._id, client_id: CLIENT, error: 'The file type is not supported.', at: expect.any(String) } }]);
+  });
+
+  test('more pages than the limit: refused before any page is stored', async () => {
+    const { bytes } = await pagesPdf(3);
+    const doc = await queued('long.pdf', bytes);
+    await processor(scriptedOcr((page) => reading(page, 1)).ocr, { ...DEFAULT_EXTRACT_LIMITS, maxPages: 2 }).process(jobFor(doc), CTX);
+    expect(await stored(doc)).toMatchObject({ status: 'failed', error: 'The document has 3 pages; the limit is 2.', pages_done: 0 });
+    expect(await storage.pages.list(CLIENT, doc._id)).toEqual([]);
+  });
+
+  test('an image the OCR engine refuses to read', async () => {
+    const doc = await queued('scan.png', await smallScan(), 'image/png');
+    await processor(scriptedOcr(() => Promise.reject(new OcrInputError('The image is corrupt.'))).ocr).process(jobFor(doc), CTX);
+    expect(await stored(doc)).toMatchObject({ status: 'failed', stage: 'failed', error: 'The image is corrupt.' });
+    expect(bus.of('document.failed')).toEqual([expect.objectContaining({ error: 'The image is corrupt.' })]);
+  });
+});
+
+describe("a failure that is not the document's", () => {
+  test('is handed back for redelivery without failing the document; the next delivery finishes it, storing each page once', async () => {
+    const doc = await queued('scan.png', await smallScan(), 'image/png');
+    const down = () => Promise.reject(new Error('the OCR workers could not start'));
+    await expect(processor(down).process(jobFor(doc), CTX)).rejects.toThrow('the OCR workers could not start');
+    expect(await stored(doc)).toMatchObject({ status: 'ocr', error: null });
+    expect(bus.events).toEqual([]);
+
+    await processor(scriptedOcr((page) => reading(page, 0.8)).ocr).process(jobFor(doc), { ...CTX, attempt: 2 });
+    expect(storage.docs.stages(doc._id)).toEqual(['extracting', 'ocr', 'extracting', 'ocr', 'indexing', 'ready']);
+    expect(await stored(doc)).toMatchObject({ status: 'ready', error: null, page_count: 1, ocr_confidence: 0.8 });
+    expect((await storage.pages.list(CLIENT, doc._id)).map((p) => p.page)).toEqual([1]);
+  }, 30_000);
+
+  test('given up after the last delivery, fail() marks it failed with the reason; a lost event is only logged', async () => {
+    const doc = await queued('stuck.pdf', Buffer.from('%PDF-1.7'));
+    bus.down = true;
+    await processor(scriptedOcr((page) => reading(page, 1)).ocr).fail(doc, 'Processing failed after 5 attempts.');
+    expect(await stored(doc)).toMatchObject({ status: 'failed', stage: 'failed', error: 'Processing failed after 5 attempts.' });
+    expect(warnings).toEqual(['could not publish document.failed']);
+  });
+});
+
+describe('a job that has nothing (more) to do', () => {
+  test("naming another client, it leaves that client's document untouched", async () => {
+    const doc = await queued('notes.txt', Buffer.from('mine'), 'text/plain');
+    await processor(scriptedOcr((page) => reading(page, 1)).ocr).process({ doc_id: doc._id, client_id: 'cli_intruder' }, CTX);
+    expect(storage.docs.updates).toEqual([]);
+    expect(await stored(doc)).toMatchObject({ status: 'queued' });
+    expect(bus.events).toEqual([]);
+  });
+
+  test('for a deleted document, or one already ready (a late redelivery), does nothing', async () => {
+    const doc = await queued('done.txt', Buffer.from('done'), 'text/plain');
+    await storage.docs.update(CLIENT, doc._id, { status: 'ready', stage: 'ready' });
+    const run = processor(scriptedOcr((page) => reading(page, 1)).ocr);
+    await run.process(jobFor(doc), CTX);
+    await run.process({ doc_id: 'doc_deleted', client_id: CLIENT }, CTX);
+    expect(storage.docs.updates).toHaveLength(1); // the test's own
+    expect(bus.events).toEqual([]);
+  });
+});

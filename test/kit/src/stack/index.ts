@@ -1,0 +1,2 @@
+export * from './live-stack.js';
+export * from './test-stack.js';
