@@ -21,7 +21,7 @@ afterAll(() => stopGateway());
 
 const measure = (query: string, variables: Record<string, unknown> = {}) => measureOperation(schema, index, parse(query), variables);
 
-/** The REST adapter's read of one document with its words (rest-adapter/src/routes.ts). */
+/** The REST adapter's read of one document with its words (rest-adapter/src/routes/documents.ts). */
 const WORDS = 'pages { page text words { text bbox confidence } }';
 const aliased = (n: number, selection: string) =>
   Array.from({ length: n }, (_, i) => `a${i}: document(id: "doc_${i}") { ${selection} }`).join(' ');
