@@ -1,6 +1,22 @@
 /** Key case conversion between the REST contract (snake_case) and GraphQL (camelCase). */
-const toSnake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const toCamel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const toSnake = remembered((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+const toCamel = remembered((k) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+
+/**
+ * Field names repeat on every call (a document list converts the same dozen keys per item), so each
+ * conversion is kept; the first names seen fill the table and later ones are converted each time.
+ */
+function remembered(convert: (k: string) => string): (k: string) => string {
+  const known = new Map<string, string>();
+  return (k) => {
+    let converted = known.get(k);
+    if (converted === undefined) {
+      converted = convert(k);
+      if (known.size < 10_000) known.set(k, converted);
+    }
+    return converted;
+  };
+}
 
 // graphql-js builds input objects without a prototype; they are plain data all the same.
 function isPlainObject(value: unknown): value is Record<string, unknown> {
