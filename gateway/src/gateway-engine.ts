@@ -5,6 +5,7 @@ import {
   ContextSigner,
   EdgeAuthenticator,
   formatGraphQLError,
+  hopLimits,
   httpEndpoint,
   isAppError,
   requestIdFrom,
@@ -172,7 +173,7 @@ export class GatewayEngine {
 
 /** Each subgraph of the supergraph: the local endpoint when it runs here, else HTTP with a context signed for it. */
 function subgraphEndpoints(config: Config, signer: ContextSigner, local: Partial<Record<ServiceName, GraphQLEndpoint>>): (name: string) => GraphQLEndpoint {
-  const limits = { timeoutMs: config.bus.requestTimeoutMs, maxResponseBytes: config.gateway.maxResponseBytes };
+  const limits = hopLimits(config);
   const endpoints = new Map<string, GraphQLEndpoint>();
   for (const [name, service] of Object.entries(config.services) as Array<[ServiceName, { url: string }]>) {
     endpoints.set(name, local[name] ?? httpEndpoint(service.url, limits, (caller) => signer.sign(caller, name)));

@@ -3,6 +3,7 @@ import { serveGateway } from '@perceptiq/gateway';
 import {
   ConfigError,
   createLogger,
+  hopLimits,
   inProcessEndpoint,
   type GraphQLEndpoint,
   Lifecycle,
@@ -13,7 +14,7 @@ import {
 } from '@perceptiq/platform';
 import { serveRest } from '@perceptiq/rest-adapter';
 import { fileURLToPath } from 'node:url';
-import { hopLimits, loadStackConfig, openBus, openServiceBlobs, openServiceStore, startService, uploadRequestLimitBytes, type StackConfig } from './wiring.js';
+import { loadStackConfig, openBus, openServiceBlobs, openServiceStore, startService, uploadRequestLimitBytes, type StackConfig } from './wiring.js';
 
 export interface EmbeddedStack {
   restUrl: string;

@@ -7,7 +7,6 @@ import {
   composeEnvSchema,
   connectNatsBus,
   createMemoryBus,
-  type EndpointLimits,
   openBlobStore,
   openStore,
   loadConfig,
@@ -80,5 +79,3 @@ export async function openServiceBlobs(config: Config, service: string) {
   return openBlobStore({ dataDir: config.dataDir, mongodbUri: config.store.mongodbUri, service });
 }
 
-/** The time and size limits of one hop between our GraphQL servers, the same in process and over HTTP. */
-export const hopLimits = (config: Config): EndpointLimits => ({ timeoutMs: config.bus.requestTimeoutMs, maxResponseBytes: config.gateway.maxResponseBytes });

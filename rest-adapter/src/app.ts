@@ -3,6 +3,7 @@ import {
   ContextSigner,
   EdgeAuthenticator,
   createBaseApp,
+  hopLimits,
   httpEndpoint,
   type GraphQLEndpoint,
   listen,
@@ -50,7 +51,7 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
   const upstreams: Upstreams = {
     gateway: new GatewayClient(
       deps.gateway ??
-        httpEndpoint(config.gateway.url, { timeoutMs: config.bus.requestTimeoutMs, maxResponseBytes: config.gateway.maxResponseBytes }, (caller) =>
+        httpEndpoint(config.gateway.url, hopLimits(config), (caller) =>
           signer.sign(caller, 'gateway'),
         ),
     ),

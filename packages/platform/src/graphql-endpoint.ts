@@ -1,4 +1,5 @@
 import type { CallerContext, ContextHeaders } from './client-context.js';
+import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import { postJson, responseTooLarge, UNAVAILABLE_MESSAGE } from './http/json-client.js';
 
@@ -33,6 +34,11 @@ export interface EndpointLimits {
   timeoutMs: number;
   /** The largest answer accepted, in bytes of its JSON: past it the call fails with `response_too_large`. */
   maxResponseBytes: number;
+}
+
+/** The limits of every hop between our GraphQL servers, from the settings every process shares. */
+export function hopLimits(config: Pick<Config, 'bus' | 'gateway'>): EndpointLimits {
+  return { timeoutMs: config.bus.requestTimeoutMs, maxResponseBytes: config.gateway.maxResponseBytes };
 }
 
 /**
