@@ -26,7 +26,7 @@ import { readCommittedSupergraph } from './compose.js';
 import type { GatewaySettings } from './config.js';
 import { authenticate, type Authenticated, type CallerFacts, type GatewayContext } from './context.js';
 import { depthLimit } from './depth-limit.js';
-import { errorAnswer, GatewayFastPath } from './fast-path.js';
+import { errorAnswer, GatewayFastPath, type FastOperation } from './fast-path.js';
 import { policyPlugin } from './policy-plugin.js';
 import { SignedContextDataSource } from './signed-data-source.js';
 import { SubgraphClient } from './subgraph-client.js';
@@ -118,19 +118,26 @@ export class GatewayEngine {
     let record: ((status: number) => void) | undefined;
     const { headers, caller } = call;
     const known: Authenticated | undefined = caller && { context: { principal: caller.principal, requestId: caller.request_id, ip: caller.ip }, headers: {} };
-    const answer = await this.run({ headers, ip: 'in-process', requestId: requestIdFrom(headers['x-request-id']) }, (r) => (record = r), call.body, known);
+    const facts = { headers, ip: 'in-process', requestId: requestIdFrom(headers['x-request-id']) };
+    const answer = await this.run(facts, (r) => (record = r), call.body, this.fastPath?.lookup(call.body), known);
     record?.(answer.status);
     return answer;
   };
 
-  private async run(facts: CallerFacts, onAnswered: (record: (status: number) => void) => void, body: unknown, known?: Authenticated): Promise<GraphQLAnswer> {
+  /** `fast`: the body's operation when the fast path knows it (looked up once per call, by whoever routes it). */
+  private async run(
+    facts: CallerFacts,
+    onAnswered: (record: (status: number) => void) => void,
+    body: unknown,
+    fast: FastOperation | undefined,
+    known?: Authenticated,
+  ): Promise<GraphQLAnswer> {
     let caller: Authenticated;
     try {
       caller = known ?? (await this.authenticate(facts, onAnswered));
     } catch (err) {
       return errorAnswer(err, this.logger);
     }
-    const fast = this.fastPath?.lookup(body);
     const answer = fast ? await this.fastPath!.answer(fast, caller.context) : await this.viaApollo(facts.headers, body, caller.context);
     return Object.keys(caller.headers).length ? { ...answer, headers: { ...caller.headers, ...answer.headers } } : answer;
   }
@@ -152,8 +159,9 @@ export class GatewayEngine {
     const facts = (req: Request): CallerFacts => ({ headers: req.headers, ip: req.ip ?? 'unknown', requestId: req.id });
     const countOnFinish = (res: Response) => (record: (status: number) => void) => res.on('finish', () => record(res.statusCode));
     const fastPath = async (req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'POST' || !this.fastPath?.lookup(req.body)) return next();
-      const answer = await this.run(facts(req), countOnFinish(res), req.body);
+      const fast = req.method === 'POST' ? this.fastPath?.lookup(req.body) : undefined;
+      if (!fast) return next();
+      const answer = await this.run(facts(req), countOnFinish(res), req.body, fast);
       res.status(answer.status).set(answer.headers ?? {}).json(answer.body);
     };
     const apollo = expressMiddleware(this.server, {

@@ -58,13 +58,14 @@ export async function startEmbedded(config: StackConfig, options: EmbeddedOption
     const serviceUrls = {} as Record<ServiceName, string>;
     const services = { ...config.services };
     const local: Partial<Record<ServiceName, GraphQLEndpoint>> = {};
+    const limits = hopLimits(config);
     for (const name of SERVICE_NAMES) {
       const store = await openServiceStore(config, name, lifecycle);
       const shared = { config, secrets, store, bus, blobs: await openServiceBlobs(config, name), logger: logger.child({ component: name }), lifecycle };
       const listening = await startService(name, shared, config);
       serviceUrls[name] = `${listening.url}/graphql`;
       services[name] = { port: listening.port, url: serviceUrls[name] };
-      if (inProcess) local[name] = inProcessEndpoint(listening.graphql, hopLimits(config));
+      if (inProcess) local[name] = inProcessEndpoint(listening.graphql, limits);
     }
     const wired: Config = { ...config, services };
     const gateway = await serveGateway(
@@ -80,7 +81,7 @@ export async function startEmbedded(config: StackConfig, options: EmbeddedOption
         logger: logger.child({ component: 'rest-adapter' }),
         lifecycle,
         streamBodyLimitBytes: uploadRequestLimitBytes(config),
-        ...(inProcess ? { gateway: inProcessEndpoint(gateway.graphql, hopLimits(config)) } : {}),
+        ...(inProcess ? { gateway: inProcessEndpoint(gateway.graphql, limits) } : {}),
       },
       config.rest.port,
     );

@@ -1,9 +1,12 @@
 import { DocumentPage } from '@perceptiq/contracts';
 import { z } from 'zod';
-import type { RouteDef } from '../route.js';
+import type { RouteDef, RouteInput } from '../route.js';
 import { gql } from './actions.js';
 
 export const DocId = z.string().min(1).max(64);
+/** `/v1/documents/{id}`: the path param, and the `$id` variable of the routes that take only it. */
+const DocParams = z.object({ id: DocId });
+const byId = ({ params }: RouteInput) => ({ id: params.id });
 const Cursor = z.string().max(512).optional();
 const Limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 const DocumentsQuery = z.object({
@@ -126,7 +129,7 @@ export const DOCUMENT_ROUTES: RouteDef[] = [
     scope: 'documents',
     summary: 'One document with its text and pages (words with boxes unless words=false)',
     tags: ['documents'],
-    params: z.object({ id: DocId }),
+    params: DocParams,
     query: z.object({ words: z.enum(['true', 'false']).default('true').transform((v) => v === 'true') }),
     status: 200,
     response: DocumentDetail,
@@ -143,10 +146,10 @@ export const DOCUMENT_ROUTES: RouteDef[] = [
     scope: 'upload',
     summary: 'Delete a document everywhere',
     tags: ['documents'],
-    params: z.object({ id: DocId }),
+    params: DocParams,
     status: 200,
     response: z.object({ doc_id: z.string(), deleted: z.literal(true) }),
-    action: gql('mutation Delete($id: ID!) { deleteDocument(id: $id) { docId deleted } }', ({ params }) => ({ id: params.id })),
+    action: gql('mutation Delete($id: ID!) { deleteDocument(id: $id) { docId deleted } }', byId),
   },
   {
     operationId: 'restoreDocument',
@@ -156,10 +159,10 @@ export const DOCUMENT_ROUTES: RouteDef[] = [
     scope: 'upload',
     summary: 'Bring an archived document back into the active set',
     tags: ['documents'],
-    params: z.object({ id: DocId }),
+    params: DocParams,
     status: 200,
     response: DocumentListItem,
-    action: gql(`mutation Restore($id: ID!) { restoreDocument(id: $id) { ${DOCUMENT_FIELDS} } }`, ({ params }) => ({ id: params.id })),
+    action: gql(`mutation Restore($id: ID!) { restoreDocument(id: $id) { ${DOCUMENT_FIELDS} } }`, byId),
   },
   {
     operationId: 'retryDocument',
@@ -169,9 +172,9 @@ export const DOCUMENT_ROUTES: RouteDef[] = [
     scope: 'upload',
     summary: 'Process a failed document again',
     tags: ['documents'],
-    params: z.object({ id: DocId }),
+    params: DocParams,
     status: 202,
     response: DocumentListItem,
-    action: gql(`mutation Retry($id: ID!) { retryDocument(id: $id) { ${DOCUMENT_FIELDS} } }`, ({ params }) => ({ id: params.id })),
+    action: gql(`mutation Retry($id: ID!) { retryDocument(id: $id) { ${DOCUMENT_FIELDS} } }`, byId),
   },
 ];

@@ -8,8 +8,7 @@ export function memoryEvents(ctx: MemoryContext): Pick<Bus, 'publish' | 'subscri
   return {
     async publish(contract, data) {
       life.assertNotClosed();
-      const { subject } = contract;
-      router.route(subject, { subject, ...outgoing(subject, data) });
+      router.route(outgoing(contract.subject, data));
     },
 
     subscribe(contract, handler, options) {

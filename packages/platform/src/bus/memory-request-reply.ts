@@ -1,7 +1,7 @@
 import type { ReplyOf } from '@perceptiq/contracts';
-import type { MemoryContext } from './memory-router.js';
+import type { Delivery, MemoryContext } from './memory-router.js';
 import type { Bus } from './types.js';
-import { answerRequest, type MessageHandler, noResponders, outgoing, readReply, timedOut, type WireMessage } from './wire.js';
+import { answerRequest, type MessageHandler, noResponders, outgoing, readReply, timedOut } from './wire.js';
 
 /** Request/reply inside one process, with NATS's timeouts and "no responders". */
 export function memoryRequestReply(ctx: MemoryContext, requestTimeoutMs: number): Pick<Bus, 'request' | 'serve'> {
@@ -10,15 +10,11 @@ export function memoryRequestReply(ctx: MemoryContext, requestTimeoutMs: number)
     async request(contract, data, options) {
       life.assertNotClosed();
       const { subject } = contract;
-      const message = { subject, ...outgoing(subject, data) };
+      const delivery: Delivery = outgoing(subject, data);
       const timeoutMs = options?.timeoutMs ?? requestTimeoutMs;
       return new Promise<ReplyOf<typeof contract>>((resolve, reject) => {
         let answered = false;
-        const timer = setTimeout(() => {
-          answered = true;
-          reject(timedOut(subject, timeoutMs));
-        }, timeoutMs);
-        const reply = (answer: WireMessage) => {
+        delivery.reply = (answer) => {
           if (answered) return;
           answered = true;
           clearTimeout(timer);
@@ -28,11 +24,15 @@ export function memoryRequestReply(ctx: MemoryContext, requestTimeoutMs: number)
             reject(e);
           }
         };
-        if (router.route(subject, { ...message, reply }) === 0) {
-          answered = true;
-          clearTimeout(timer);
+        if (router.route(delivery) === 0) {
           reject(noResponders(subject));
+          return;
         }
+        // Listeners answer on a later turn (see MemoryRouter), so no reply can come before the timer exists.
+        const timer = setTimeout(() => {
+          answered = true;
+          reject(timedOut(subject, timeoutMs));
+        }, timeoutMs);
       });
     },
 

@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
 import { type BusLifecycle, InFlight } from './lifecycle.js';
-import { subjectMatches } from './subjects.js';
+import { tokensMatch } from './subjects.js';
 import type { Subscription } from './types.js';
-import type { WireMessage } from './wire.js';
+import type { SubjectMessage, WireMessage } from './wire.js';
 
-export interface Delivery extends WireMessage {
-  subject: string;
+export interface Delivery extends SubjectMessage {
   /** Set on requests: where the answer goes. */
   reply?: (answer: WireMessage) => void;
 }
@@ -18,7 +17,8 @@ export interface MemoryContext {
 }
 
 interface Listener {
-  pattern: string;
+  /** The pattern split once at subscribe time, not on every message. */
+  tokens: string[];
   queue: string | undefined;
   deliver(delivery: Delivery): void;
 }
@@ -38,16 +38,20 @@ export class MemoryRouter {
   }
 
   /** Hand a message to every plain listener and to one member of each queue group; returns how many got it. */
-  route(subject: string, delivery: Delivery): number {
+  route(delivery: Delivery): number {
+    const { subject } = delivery;
+    const tokens = subject.split('.');
     const groups = new Map<string, Listener[]>();
     let count = 0;
     for (const l of this.listeners) {
-      if (!subjectMatches(l.pattern, subject)) continue;
+      if (!tokensMatch(l.tokens, tokens)) continue;
       if (l.queue === undefined) {
         l.deliver(delivery);
         count++;
       } else {
-        groups.set(l.queue, [...(groups.get(l.queue) ?? []), l]);
+        const members = groups.get(l.queue);
+        if (members) members.push(l);
+        else groups.set(l.queue, [l]);
       }
     }
     for (const [queue, members] of groups) {
@@ -64,7 +68,7 @@ export class MemoryRouter {
     this.life.assertOpen();
     const inflight = new InFlight();
     const listener: Listener = {
-      pattern,
+      tokens: pattern.split('.'),
       queue,
       // Tracked from the moment it is routed, so a drain also waits for messages not yet dispatched.
       deliver: (d) => inflight.track(new Promise((resolve) => setImmediate(resolve)).then(() => onMessage(d))),

@@ -2,8 +2,11 @@
 
 /** NATS subject matching: `*` matches exactly one token, a trailing `>` one or more. */
 export function subjectMatches(pattern: string, subject: string): boolean {
-  const p = pattern.split('.');
-  const s = subject.split('.');
+  return tokensMatch(pattern.split('.'), subject.split('.'));
+}
+
+/** `subjectMatches` on subjects already split into tokens, so a router splits each pattern once. */
+export function tokensMatch(p: readonly string[], s: readonly string[]): boolean {
   for (let i = 0; i < p.length; i++) {
     if (p[i] === '>') return s.length > i;
     if (i >= s.length || (p[i] !== '*' && p[i] !== s[i])) return false;

@@ -36,10 +36,15 @@ export function outgoingHeaders(): Headers {
   return id ? { [REQUEST_ID_HEADER]: id } : {};
 }
 
+/** A message addressed to a subject. */
+export interface SubjectMessage extends WireMessage {
+  subject: string;
+}
+
 /** What a request or event puts on the wire; refuses the subjects NATS would refuse. */
-export function outgoing(subject: string, data: unknown): WireMessage {
+export function outgoing(subject: string, data: unknown): SubjectMessage {
   assertPublishable(subject);
-  return { headers: outgoingHeaders(), body: encodeBody(data) };
+  return { subject, headers: outgoingHeaders(), body: encodeBody(data) };
 }
 
 export const issuesOf = (error: z.ZodError) =>
