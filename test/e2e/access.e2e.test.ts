@@ -132,6 +132,16 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     expect(envelopeProblems(variant, 409, 'conflict')).toEqual([]);
   });
 
+  test('asking for access again once enabled is 409 conflict naming the client, and adds no pending request', async () => {
+    const pendingBefore = await admin('GET', '/api/access/requests');
+    const again = await call(stack.restUrl, 'POST', '/api/access/request', { body: { ...PUBLISHED_REQUEST, email: 'JOHN@company.com ' } });
+    expect(envelopeProblems(again, 409, 'conflict')).toEqual([]);
+    const { error } = again.body as { error: { message: string; details: { client_id: string } } };
+    expect(error.details.client_id).toBe(quickstart.client.client_id);
+    expect(error.message).toContain(quickstart.client.client_id);
+    expect((await admin('GET', '/api/access/requests')).body).toEqual(pendingBefore.body);
+  });
+
   test('GET /v1/me returns the calling client', async () => {
     const me = await call(stack.restUrl, 'GET', '/v1/me', { key: quickstart.client.api_key });
     expect(me.status).toBe(200);

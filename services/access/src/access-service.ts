@@ -45,6 +45,10 @@ export class AccessService {
   async requestAccess(input: unknown, by: Actor) {
     const body = parseOrThrow(AccessRequestBody, input);
     const emailCompany = emailCompanyKey(body.email, body.company);
+    // Asking again after being enabled is almost always a lost key: a new pending request would
+    // sit in the admin's inbox for a company that has access. Say which client has it instead.
+    const active = await this.options.collections.clients.findOne({ active_key: emailCompany });
+    if (active) throw alreadyHasAccess(active._id);
     const doc: RequestDoc = {
       _id: newId('accessRequest'),
       ...body,
@@ -251,6 +255,14 @@ function alreadyEnabled(clientId?: string): AppError {
     'conflict',
     'This email and company already have access; rotate the key instead.',
     clientId ? { client_id: clientId } : undefined,
+  );
+}
+
+function alreadyHasAccess(clientId: string): AppError {
+  return new AppError(
+    'conflict',
+    `This email and company already have access as client ${clientId}; if the key is lost, ask the admin to rotate it.`,
+    { client_id: clientId },
   );
 }
 

@@ -201,10 +201,15 @@ describe('access lifecycle', () => {
     }
   });
 
-  test('a request for an already enabled company is new and pending; enabling it is a conflict', async () => {
+  test('a request from an email+company with an active client is a conflict naming the client, not a new pending request', async () => {
     const enabled = await enableGrowth();
-    const receipt = await access.service.requestAccess(requestBody, PUBLIC);
-    expect(await access.service.listRequests({ status: 'pending' })).toEqual([expect.objectContaining({ request_id: receipt.request_id })]);
+    const pendingBefore = await access.service.listRequests({ status: 'pending' });
+    await expect(access.service.requestAccess({ ...requestBody, email: ' John@Company.com', company: 'COMPANY INC' }, PUBLIC)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining(enabled.client_id),
+      details: { client_id: enabled.client_id },
+    });
+    expect(await access.service.listRequests({ status: 'pending' })).toEqual(pendingBefore);
     await expect(access.service.enable({ email: 'JOHN@company.com', company: 'company inc', tier: 'starter' }, ADMIN)).rejects.toMatchObject({
       code: 'conflict',
       details: { client_id: enabled.client_id },
