@@ -1,15 +1,24 @@
-import { createBaseApp, listen, type GraphQLEndpoint, type Listening } from '@perceptiq/platform';
+import { createBaseApp, crossOrigin, listen, type GraphQLEndpoint, type Listening } from '@perceptiq/platform';
 import type { Express } from 'express';
 import { GatewayEngine, type GatewayEngineDeps } from './gateway-engine.js';
 
 export type GatewayDeps = GatewayEngineDeps;
 
-/** The gateway's HTTP server: health and readiness, then `/graphql`; `engine` answers callers in this process. */
+/** The gateway's HTTP server: health and readiness, then `/graphql` (open to the allowed origins); `engine` answers callers in this process. */
 export async function createGatewayApp(deps: GatewayDeps): Promise<{ app: Express; engine: GatewayEngine }> {
   const engine = await GatewayEngine.start(deps);
   const { config, bus, logger, lifecycle } = deps;
-  const app = createBaseApp({ component: 'gateway', logger, lifecycle, readiness: () => bus.ping(), trustedProxies: config.trustedProxies });
-  app.use('/graphql', ...engine.routes());
+  const app = createBaseApp({
+    component: 'gateway',
+    logger,
+    lifecycle,
+    readiness: () => bus.ping(),
+    trustedProxies: config.trustedProxies,
+    errorShape: 'graphql',
+    notFoundHint: 'GraphQL is served at /graphql.',
+  });
+  // CORS first: a preflight carries no key, and is answered before authentication.
+  app.use('/graphql', crossOrigin(config.corsAllowedOrigins), ...engine.routes());
   return { app, engine };
 }
 

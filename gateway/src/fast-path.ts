@@ -1,5 +1,4 @@
-import { counter, isAppError, publicError, type GraphQLAnswer, type Logger } from '@perceptiq/platform';
-import type { GraphQLFormattedError } from 'graphql';
+import { counter, graphQLErrorResponse, type GraphQLAnswer, type Logger } from '@perceptiq/platform';
 import type { OperationAnalysis } from './analyze-operation.js';
 import type { GatewayContext } from './context.js';
 import { enforceOperationPolicy, type OperationLimits } from './operation-policy.js';
@@ -9,18 +8,6 @@ const CACHE_SIZE = 1_000;
 
 /** How operations travel through the gateway (`fast`: straight to a subgraph; `apollo`: through Apollo Server, `planned` when the query planner ran). */
 export const operationsByPath = () => counter('perceptiq_gateway_operations_total', 'GraphQL operations by the path they took through the gateway', ['path']);
-
-/** An error as a response body carries it, in the shape formatGraphQLError gives (never a stack or an internal message). */
-export function wireError(err: unknown): GraphQLFormattedError {
-  const pub = publicError(err);
-  return { message: pub.message, extensions: { code: pub.code, ...(pub.details ? { details: pub.details } : {}) } };
-}
-
-/** A refusal or failure as a whole answer: the error's status and headers, or a masked 500 (logged). */
-export function errorAnswer(err: unknown, logger: Logger): GraphQLAnswer {
-  if (!isAppError(err)) logger.error({ err }, 'gateway call failed');
-  return { status: isAppError(err) ? err.httpStatus : 500, headers: isAppError(err) ? { ...err.headers } : {}, body: { errors: [wireError(err)] } };
-}
 
 interface GraphQLBody {
   query?: unknown;
@@ -80,7 +67,7 @@ export class GatewayFastPath {
       // Status and body only: what a subgraph's HTTP answer carries through, whichever way it was reached.
       return { status: answer.status, body: answer.body };
     } catch (err) {
-      return errorAnswer(err, this.logger);
+      return graphQLErrorResponse(err, this.logger);
     }
   }
 }

@@ -2,12 +2,14 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
+  AppError,
   ContextSigner,
   EdgeAuthenticator,
   formatGraphQLError,
+  graphQLErrorResponse,
   hopLimits,
   httpEndpoint,
-  isAppError,
+  readJsonBody,
   requestIdFrom,
   toGraphQLError,
   UsageRecorder,
@@ -21,12 +23,12 @@ import {
   type Secrets,
 } from '@perceptiq/platform';
 import type { ServiceName } from '@perceptiq/contracts';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { readCommittedSupergraph } from './compose.js';
 import type { GatewaySettings } from './config.js';
 import { authenticate, type Authenticated, type CallerFacts, type GatewayContext } from './context.js';
 import { depthLimit } from './depth-limit.js';
-import { errorAnswer, GatewayFastPath, type FastOperation } from './fast-path.js';
+import { GatewayFastPath, type FastOperation } from './fast-path.js';
 import { policyPlugin } from './policy-plugin.js';
 import { SignedContextDataSource } from './signed-data-source.js';
 import { SubgraphClient } from './subgraph-client.js';
@@ -136,7 +138,7 @@ export class GatewayEngine {
     try {
       caller = known ?? (await this.authenticate(facts, onAnswered));
     } catch (err) {
-      return errorAnswer(err, this.logger);
+      return graphQLErrorResponse(err, this.logger);
     }
     const answer = fast ? await this.fastPath!.answer(fast, caller.context) : await this.viaApollo(facts.headers, body, caller.context);
     return Object.keys(caller.headers).length ? { ...answer, headers: { ...caller.headers, ...answer.headers } } : answer;
@@ -154,28 +156,42 @@ export class GatewayEngine {
     return { status: res.status ?? 200, headers: Object.fromEntries(res.headers), body: JSON.parse(res.body.string) as unknown };
   }
 
-  /** `/graphql` over HTTP: the fast path for operations it knows, Apollo's Express integration for the rest (GET, first sight). */
+  /**
+   * `/graphql` over HTTP: the caller authenticated before its body is read, then the fast path for
+   * operations it knows, Apollo's Express integration for the rest (GET, first sight).
+   */
   routes(): RequestHandler[] {
     const facts = (req: Request): CallerFacts => ({ headers: req.headers, ip: req.ip ?? 'unknown', requestId: req.id });
-    const countOnFinish = (res: Response) => (record: (status: number) => void) => res.on('finish', () => record(res.statusCode));
+    const callerOf = (res: Response) => res.locals.caller as Authenticated | undefined;
+    const authenticated = async (req: Request, res: Response, next: NextFunction) => {
+      // A browser asking for the page runs no operation; should one run anyway, Apollo's context refuses it below.
+      if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts(['application/json', 'text/html']) === 'text/html') return next();
+      try {
+        const caller = await this.authenticate(facts(req), (record) => res.on('finish', () => record(res.statusCode)));
+        res.set(caller.headers);
+        res.locals.caller = caller;
+      } catch (err) {
+        const answer = graphQLErrorResponse(err, this.logger);
+        res.status(answer.status).set(answer.headers).json(answer.body);
+        return;
+      }
+      next();
+    };
     const fastPath = async (req: Request, res: Response, next: NextFunction) => {
       const fast = req.method === 'POST' ? this.fastPath?.lookup(req.body) : undefined;
-      if (!fast) return next();
-      const answer = await this.run(facts(req), countOnFinish(res), req.body, fast);
+      const caller = callerOf(res);
+      if (!fast || !caller) return next();
+      const answer = await this.fastPath!.answer(fast, caller.context);
       res.status(answer.status).set(answer.headers ?? {}).json(answer.body);
     };
     const apollo = expressMiddleware(this.server, {
-      context: async ({ req, res }) => {
-        try {
-          const caller = await this.authenticate(facts(req), countOnFinish(res));
-          for (const [name, value] of Object.entries(caller.headers)) res.setHeader(name, value);
-          return caller.context;
-        } catch (err) {
-          throw isAppError(err) ? toGraphQLError(err) : err;
-        }
+      context: async ({ res }) => {
+        const caller = callerOf(res);
+        if (!caller) throw toGraphQLError(new AppError('invalid_token', 'This operation needs an API key.'));
+        return caller.context;
       },
     });
-    return [express.json({ limit: this.jsonBodyLimitBytes }), fastPath, apollo];
+    return [authenticated, readJsonBody({ limitBytes: this.jsonBodyLimitBytes }), fastPath, apollo];
   }
 }
 

@@ -1,9 +1,9 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { isAppError, toGraphQLError, type Logger } from '@perceptiq/platform';
+import { graphQLErrorResponse, isAppError, toGraphQLError, type Logger } from '@perceptiq/platform';
 import { print, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { analyzeOperation, type OperationAnalysis } from './analyze-operation.js';
 import type { GatewayContext } from './context.js';
-import { errorAnswer, operationsByPath, type GatewayFastPath } from './fast-path.js';
+import { operationsByPath, type GatewayFastPath } from './fast-path.js';
 import { enforceOperationPolicy, type OperationLimits } from './operation-policy.js';
 import type { SubgraphClient } from './subgraph-client.js';
 import type { SupergraphIndex } from './supergraph-index.js';
@@ -65,7 +65,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             .catch((err: unknown) => {
               // Answered, not thrown: Apollo turns anything thrown here into a bare 500.
               if (!isAppError(err)) throw err;
-              return errorAnswer(err, logger);
+              return graphQLErrorResponse(err, logger);
             });
           const body = (res.body ?? {}) as { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
           return {

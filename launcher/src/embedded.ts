@@ -85,7 +85,7 @@ export async function startEmbedded(config: StackConfig, options: EmbeddedOption
       },
       config.rest.port,
     );
-    const metrics = await serveMetrics(config.host, config.metrics.port, lifecycle);
+    const metrics = await serveMetrics(config.host, config.metrics.port, lifecycle, logger);
     logger.info({ rest: rest.url, gateway: gatewayUrl, metrics: metrics.url, mode: config.mode, inProcess }, 'Perceptiq is serving');
     return { restUrl: rest.url, gatewayUrl, metricsUrl: metrics.url, serviceUrls, adminToken: secrets.adminToken, lifecycle, stop: () => lifecycle.stop() };
   } catch (err) {

@@ -28,7 +28,7 @@ async function main(role: Role, config: StackConfig): Promise<void> {
     const name = role as ServiceName;
     url = (await startService(name, { config, secrets, store: store!, bus, blobs: await openServiceBlobs(config, name), logger, lifecycle }, config)).url;
   }
-  const metrics = await serveMetrics(config.host, config.metrics.port, lifecycle);
+  const metrics = await serveMetrics(config.host, config.metrics.port, lifecycle, logger);
   logger.info({ role, url, metrics: metrics.url, mode: config.mode }, 'serving');
 }
 

@@ -3,6 +3,7 @@ import {
   ContextSigner,
   EdgeAuthenticator,
   createBaseApp,
+  crossOrigin,
   hopLimits,
   httpEndpoint,
   type GraphQLEndpoint,
@@ -15,9 +16,8 @@ import {
   type Secrets,
   UsageRecorder,
 } from '@perceptiq/platform';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Express } from 'express';
 import { authenticateRoute } from './authenticate-route.js';
-import { sendError } from './envelope.js';
 import { executeRoute, type Upstreams } from './execute-route.js';
 import { GatewayClient } from './gateway-client.js';
 import { jsonBody } from './json-body.js';
@@ -63,26 +63,37 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
   };
   const json = jsonBody(config.rest.jsonBodyLimitBytes);
 
-  const app = createBaseApp({ component: 'rest-adapter', logger, lifecycle, readiness: () => bus.ping(), trustedProxies: config.trustedProxies });
+  const app = createBaseApp({
+    component: 'rest-adapter',
+    logger,
+    lifecycle,
+    readiness: () => bus.ping(),
+    trustedProxies: config.trustedProxies,
+    errorShape: 'envelope',
+    notFoundHint: 'See /v1/openapi.json.',
+  });
+  const openToBrowsers = crossOrigin(config.corsAllowedOrigins);
   const openapi = buildOpenApiDocument(routes);
   const docs = renderDocsPage(openapi);
-  app.get('/v1/openapi.json', (_req, res) => {
+  app.get('/v1/openapi.json', openToBrowsers, (_req, res) => {
     res.json(openapi);
   });
   app.get('/docs', (_req, res) => {
     res.type('html').send(docs);
   });
 
-  for (const route of routes) {
-    app[route.method](expressPath(route.path), authenticateRoute(route, edge), ...(route.body ? [json] : []), executeRoute(route, upstreams));
+  // Browsers may call every route but the admin ones, whose preflights are refused (no CORS grant).
+  const adminPaths = new Set(routes.filter((route) => route.auth === 'admin').map((route) => route.path));
+  const closedToBrowsers = () => {
+    throw new AppError('forbidden', 'The admin routes take no calls from other origins.');
+  };
+  for (const path of new Set(routes.map((route) => route.path))) {
+    app.options(expressPath(path), adminPaths.has(path) ? closedToBrowsers : openToBrowsers);
   }
-
-  app.use((req: Request, res: Response) => {
-    sendError(req, res, new AppError('not_found', `No such endpoint: ${req.method} ${req.path}. See /v1/openapi.json.`), logger);
-  });
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    sendError(req, res, err, logger);
-  });
+  for (const route of routes) {
+    const cors = route.auth === 'admin' ? [] : [openToBrowsers];
+    app[route.method](expressPath(route.path), ...cors, authenticateRoute(route, edge), ...(route.body ? [json] : []), executeRoute(route, upstreams));
+  }
   return app;
 }
 

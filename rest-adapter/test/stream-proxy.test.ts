@@ -65,7 +65,7 @@ beforeAll(async () => {
   bus.serve(AuthorizeKey, () => ({ ok: true as const, client, rate: { limit: 600, remaining: 599, reset_seconds: 60 }, allowed: true }));
   lifecycle = new Lifecycle(logger, 2_000);
 
-  const service = createBaseApp({ component: 'fake-service', logger, lifecycle, readiness: async () => {}, trustedProxies: [] });
+  const service = createBaseApp({ component: 'fake-service', logger, lifecycle, readiness: async () => {}, trustedProxies: [], errorShape: 'envelope' });
   const streamFor = (name: 'ingest' | 'analytics' | 'qa') => signedStreamRoute(new ContextSigner(SECRET, 30_000, name), logger);
   service.post(
     '/upload',
@@ -104,7 +104,7 @@ beforeAll(async () => {
   const fake = await listen(service, '127.0.0.1', 0, lifecycle, 'fake-service');
 
   // A port nothing listens on, for a service that is down.
-  const closed = await listen(createBaseApp({ component: 'gone', logger, lifecycle, readiness: async () => {}, trustedProxies: [] }), '127.0.0.1', 0, lifecycle, 'gone');
+  const closed = await listen(createBaseApp({ component: 'gone', logger, lifecycle, readiness: async () => {}, trustedProxies: [], errorShape: 'envelope' }), '127.0.0.1', 0, lifecycle, 'gone');
   await new Promise((r) => closed.server.close(r));
 
   const config = loadConfig({

@@ -36,6 +36,16 @@ function isProxyAddress(entry: string): boolean {
   return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
+/** A browser origin as it sends it in `Origin`: scheme, host and port only, e.g. `https://app.example.com`. */
+function isOrigin(entry: string): boolean {
+  try {
+    const url = new URL(entry);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry;
+  } catch {
+    return false;
+  }
+}
+
 const serviceEnv = Object.fromEntries(
   SERVICE_NAMES.flatMap((name) => [
     [`${name.toUpperCase()}_PORT`, port(SERVICE_DEFAULT_PORT[name])],
@@ -52,6 +62,13 @@ export const EnvSchema = z.object({
     (list) => list.every(isProxyAddress),
     'must list IP addresses, CIDR ranges (10.0.0.0/8) or loopback, linklocal, uniquelocal, comma-separated',
   ),
+  // Unset: any origin. (zod 4 takes a default after a transform as the output, hence a list.)
+  CORS_ALLOWED_ORIGINS: stringList
+    .default(['*'])
+    .refine(
+      (list) => (list.length === 1 && list[0] === '*') || list.every(isOrigin),
+      'must be * or origins (scheme://host[:port], no path or trailing slash), comma-separated',
+    ),
   HOST: z.string().min(1).default('127.0.0.1'),
   PERCEPTIQ_DATA_DIR: z.string().min(1).default('./data'),
   PERCEPTIQ_ADMIN_TOKEN: secret,
@@ -86,6 +103,11 @@ export interface Config {
    * `trust proxy` syntax). Empty: the socket's address is the caller's, whatever a header says.
    */
   trustedProxies: string[];
+  /**
+   * Origins whose browser code may call the REST adapter and the gateway's `/graphql` (CORS):
+   * `['*']` any, `[]` none. Admin routes are never open to other origins.
+   */
+  corsAllowedOrigins: string[];
   rest: { port: number; jsonBodyLimitBytes: number };
   gateway: {
     port: number;
@@ -165,6 +187,7 @@ export function loadConfig<Slices extends Record<string, Settings> = Record<neve
     dataDir: e.PERCEPTIQ_DATA_DIR,
     metrics: { port: e.METRICS_PORT },
     trustedProxies: e.TRUSTED_PROXIES,
+    corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
     rest: { port: e.PORT, jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES },
     gateway: {
       port: e.GATEWAY_PORT,

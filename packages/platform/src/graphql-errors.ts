@@ -13,6 +13,12 @@ export function toGraphQLError(e: AppError): GraphQLError {
   });
 }
 
+/** An error as a GraphQL response carries it, in the shape `formatGraphQLError` gives (never a stack or an internal message). */
+export function wireGraphQLError(err: unknown): GraphQLFormattedError {
+  const pub = publicError(err);
+  return { message: pub.message, extensions: { code: pub.code, ...(pub.details ? { details: pub.details } : {}) } };
+}
+
 /**
  * The GraphQL error mapping, used by every subgraph and the gateway: our codes pass through,
  * Apollo's caller errors become `invalid_request`, and everything else is masked as `internal`

@@ -63,6 +63,8 @@ export async function serveService(module: ServiceModule, deps: ServiceDeps, por
       await Promise.all([bus.ping(), store.ping()]);
     },
     trustedProxies: config.trustedProxies,
+    errorShape: 'graphql',
+    notFoundHint: 'A service answers POST /graphql from the gateway.',
   });
   const subgraph = createSubgraph({
     name: module.name,

@@ -1,12 +1,13 @@
 import type { BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import express, { type RequestHandler } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
-import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, type ContextSigner, type Principal } from './client-context.js';
+import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, type CallerContext, type ContextSigner, type Principal } from './client-context.js';
 import { AppError } from './errors.js';
 import type { GraphQLAnswer, GraphQLCall } from './graphql-endpoint.js';
 import { GraphQLExecutor } from './graphql-executor.js';
+import { readJsonBody } from './http/json-body.js';
 import { runWithContext } from './request-context.js';
 
 export interface SubgraphContext extends BaseContext {
@@ -36,16 +37,16 @@ export interface Subgraph {
 
 /**
  * A federated subgraph. Every operation must carry a valid signed client context (from the
- * gateway); anything else is answered 401 before the operation is even parsed, so a subgraph
+ * gateway); anything else is answered 401 before its body is even read, so a subgraph
  * reached directly gives nothing away. `_service` (composition) is no exception: the supergraph
  * is composed from the SDL files, never by introspection, and introspection is off.
  */
 export function createSubgraph(options: SubgraphOptions): Subgraph {
   const executor = new GraphQLExecutor(buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as never }), options.logger);
+  const verify = (headers: GraphQLCall['headers']) => options.signer.verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER]);
+  const refusal = () => executor.refuse(new AppError('invalid_token', 'A valid signed client context is required.'));
 
-  async function handle(call: GraphQLCall): Promise<GraphQLAnswer> {
-    const ctx = call.caller ?? options.signer.verify(call.headers[CONTEXT_HEADER], call.headers[CONTEXT_SIGNATURE_HEADER]);
-    if (!ctx) return executor.refuse(new AppError('invalid_token', 'A valid signed client context is required.'));
+  function run(ctx: CallerContext, body: unknown): Promise<GraphQLAnswer> {
     const clientId = ctx.principal.type === 'client' ? ctx.principal.client.client_id : undefined;
     let logger: Logger | undefined;
     const contextValue: SubgraphContext = {
@@ -58,16 +59,34 @@ export function createSubgraph(options: SubgraphOptions): Subgraph {
       },
     };
     // Restore the original request id (and caller) for logs and bus calls made by resolvers.
-    return runWithContext({ requestId: ctx.request_id, ...(clientId ? { clientId } : {}) }, () => executor.run(call.body, contextValue));
+    return runWithContext({ requestId: ctx.request_id, ...(clientId ? { clientId } : {}) }, () => executor.run(body, contextValue));
   }
 
+  async function handle(call: GraphQLCall): Promise<GraphQLAnswer> {
+    const ctx = call.caller ?? verify(call.headers);
+    return ctx ? run(ctx, call.body) : refusal();
+  }
+
+  const send = (res: Response) => (answer: GraphQLAnswer) => res.status(answer.status).set(answer.headers ?? {}).json(answer.body);
   const router = express.Router();
-  // Room for the base64 uploads of small files (5 MB each) that ingest accepts through GraphQL.
-  router.post('/', express.json({ limit: '8mb' }), (req, res, next) => {
-    handle({ headers: req.headers as GraphQLCall['headers'], body: req.body })
-      .then((answer) => res.status(answer.status).set(answer.headers ?? {}).json(answer.body))
-      .catch(next);
-  });
+  router.post(
+    '/',
+    // The signature first: a body from anyone else is never read.
+    (req, res, next) => {
+      const ctx = verify(req.headers as GraphQLCall['headers']);
+      if (!ctx) {
+        send(res)(refusal());
+        return;
+      }
+      res.locals.caller = ctx;
+      next();
+    },
+    // Room for the base64 uploads of small files (5 MB each) that ingest accepts through GraphQL.
+    readJsonBody({ limitBytes: 8 * 1024 * 1024 }),
+    (req, res, next) => {
+      run(res.locals.caller as CallerContext, req.body).then(send(res)).catch(next);
+    },
+  );
   return { handle, handler: router };
 }
 

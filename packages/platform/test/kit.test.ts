@@ -59,6 +59,15 @@ describe('config', () => {
     expect(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/TRUSTED_PROXIES/);
     expect(() => loadConfig({ TRUSTED_PROXIES: 'proxy.example.com' })).toThrow(/TRUSTED_PROXIES/);
   });
+
+  it('takes CORS_ALLOWED_ORIGINS as * (the default), nothing, or a list of origins, and refuses anything else', () => {
+    expect(loadConfig({}).corsAllowedOrigins).toEqual(['*']);
+    expect(loadConfig({ CORS_ALLOWED_ORIGINS: '' }).corsAllowedOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ALLOWED_ORIGINS: ' https://app.example.com, http://localhost:5173' }).corsAllowedOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    for (const bad of ['https://app.example.com/', 'https://app.example.com/path', 'app.example.com', 'ftp://files.example.com', '*,https://app.example.com', 'https://App.example.com']) {
+      expect(() => loadConfig({ CORS_ALLOWED_ORIGINS: bad })).toThrow(/CORS_ALLOWED_ORIGINS: must be \* or origins/);
+    }
+  });
 });
 
 describe('secrets and the data dir', () => {
@@ -159,9 +168,9 @@ describe('HTTP kit', () => {
   it('serves liveness, readiness that follows dependencies and draining, and echoes request ids; metrics only on their own port', async () => {
     const lifecycle = new Lifecycle(logger, 2_000);
     let ready = false;
-    const app = createBaseApp({ component: 'test', logger, lifecycle, readiness: async () => { if (!ready) throw new Error('store down'); }, trustedProxies: [] });
+    const app = createBaseApp({ component: 'test', logger, lifecycle, readiness: async () => { if (!ready) throw new Error('store down'); }, trustedProxies: [], errorShape: 'envelope' });
     const { server } = await listen(app, '127.0.0.1', 0, lifecycle, 'test');
-    const metrics = await serveMetrics('127.0.0.1', 0, lifecycle);
+    const metrics = await serveMetrics('127.0.0.1', 0, lifecycle, logger);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);

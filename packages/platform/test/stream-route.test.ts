@@ -22,7 +22,7 @@ let server: Listening;
 
 beforeAll(async () => {
   lifecycle = new Lifecycle(logger, 2_000);
-  const app = createBaseApp({ component: 'analytics', logger, lifecycle, readiness: async () => {}, trustedProxies: [] });
+  const app = createBaseApp({ component: 'analytics', logger, lifecycle, readiness: async () => {}, trustedProxies: [], errorShape: 'envelope' });
   const stream = signedStreamRoute(new ContextSigner(SECRET, 30_000, 'analytics'), logger);
   app.get(
     '/export',

@@ -1,26 +1,38 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
 import type { Lifecycle } from '../lifecycle.js';
+import { requestIdFrom } from '../request-context.js';
+import { envelopeErrorResponse } from './error-response.js';
 import { metricsRegistry } from './metrics.js';
+import { securityHeaders } from './security-headers.js';
 
 /**
  * Prometheus `/metrics` on a port of its own (`METRICS_PORT`). Its figures span every tenant, so it
  * never shares a port with the partner-facing REST adapter or gateway: operators expose it to their
  * scraper only. One per process; in embedded mode it covers every component (they label themselves).
+ * Everything else it is asked is answered in API.md's error envelope, with the same security headers
+ * as every other server of ours.
  */
-export async function serveMetrics(host: string, port: number, lifecycle: Lifecycle): Promise<{ port: number; url: string }> {
-  const server = createServer((req, res) => {
+export async function serveMetrics(host: string, port: number, lifecycle: Lifecycle, logger: Logger): Promise<{ port: number; url: string }> {
+  const headers = securityHeaders();
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', requestId);
+    const fail = (err: unknown) => {
+      const { status, headers: extra, body } = envelopeErrorResponse(err, logger, requestId);
+      res.writeHead(status, { ...extra, 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    };
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' || path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics is served here.' } }));
+      fail(new AppError('not_found', `No such endpoint: ${req.method} ${path}. Only GET /metrics is served here.`));
       return;
     }
     const registry = metricsRegistry();
-    registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      () => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'internal', message: 'Metrics could not be collected.' } })),
-    );
-  });
+    registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text), fail);
+  };
+  const server = createServer((req, res) => headers(req, res, () => answer(req, res)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

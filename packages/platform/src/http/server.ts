@@ -2,9 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { requestIdFrom, runWithContext } from '../request-context.js';
+import { sendError, type ErrorShape } from './error-response.js';
 import { httpRequestDuration } from './metrics.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface BaseAppOptions {
   /** Component name, used as a metrics label and in logs. */
@@ -18,6 +21,10 @@ export interface BaseAppOptions {
    * address, so no caller can choose the address that rate limits and lockouts key on.
    */
   trustedProxies: readonly string[];
+  /** How this server words every error it answers, an unknown path included. */
+  errorShape: ErrorShape;
+  /** Appended to the `404` of an unknown path, e.g. where the server's endpoints are listed. */
+  notFoundHint?: string;
 }
 
 declare module 'express-serve-static-core' {
@@ -26,10 +33,12 @@ declare module 'express-serve-static-core' {
   }
 }
 
+type Handle = (req: Request, res: Response, done?: (err?: unknown) => void) => void;
+
 /**
- * The part every process shares: request ids (echoed, carried in async context), `/healthz`,
- * `/readyz` and a request-duration histogram (`/metrics` has a port of its own: metrics-server.ts).
- * Routes are added by the caller.
+ * The part every process shares: request ids (echoed, carried in async context), the security
+ * headers, `/healthz`, `/readyz`, a request-duration histogram (`/metrics` has a port of its own:
+ * metrics-server.ts), and the last word on whatever no route answered. Routes are added by the caller.
  */
 export function createBaseApp(options: BaseAppOptions): Express {
   const app = express();
@@ -37,6 +46,15 @@ export function createBaseApp(options: BaseAppOptions): Express {
   app.set('etag', false);
   app.set('trust proxy', options.trustedProxies.length ? [...options.trustedProxies] : false);
   const duration = httpRequestDuration();
+  const { errorShape, logger } = options;
+
+  // Express hands a request no route answered (no path matched, or an error no handler took) to
+  // `finalhandler`, which answers an HTML page with the stack unless NODE_ENV=production and prints
+  // the error (a JSON parser's quotes the body) with console.error. Every app made here ends in an
+  // answer in its own shape instead, whatever routes are added to it later.
+  const handle = (app as unknown as { handle: Handle }).handle.bind(app);
+  (app as unknown as { handle: Handle }).handle = (req, res, done) =>
+    handle(req, res, done ?? ((err) => sendError(req, res, err ?? notFound(req, options.notFoundHint), logger, errorShape)));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     req.id = requestIdFrom(req.get('x-request-id'));
@@ -54,6 +72,8 @@ export function createBaseApp(options: BaseAppOptions): Express {
     });
     runWithContext({ requestId: req.id }, next);
   });
+  // Set before any route runs, so a page's own Content-Security-Policy replaces the default one.
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -97,6 +117,9 @@ export async function listen(app: Express, host: string, port: number, lifecycle
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return { server, port: actual, url: `http://${shownHost}:${actual}` };
 }
+
+const notFound = (req: Request, hint: string | undefined) =>
+  new AppError('not_found', `No such endpoint: ${req.method} ${req.path}.${hint ? ` ${hint}` : ''}`);
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;

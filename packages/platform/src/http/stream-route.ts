@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, type ContextSigner } from '../client-context.js';
 import { AppError } from '../errors.js';
 import { runWithContext } from '../request-context.js';
-import { sendErrorEnvelope } from './error-envelope.js';
+import { sendError } from './error-response.js';
 
 /** The partner calling a stream route, as the signed context from the REST adapter names it. */
 export interface StreamCaller {
@@ -40,7 +40,7 @@ export function signedStreamRoute(signer: ContextSigner, logger: Logger): (scope
       // Restore the original request id and caller for the logs and bus calls the handler makes.
       await runWithContext({ requestId: caller.requestId, clientId: client.client_id }, () => handler(req, res, caller));
     } catch (err) {
-      sendErrorEnvelope(req, res, err, logger);
+      sendError(req, res, err, logger);
     }
   };
 }

@@ -2,19 +2,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVICE_NAMES } from '@perceptiq/contracts';
+import { SERVICE_NAMES, type ServiceName } from '@perceptiq/contracts';
 import { distinctPorts } from '../nats.js';
 import { launcherEntry } from './launcher-entry.js';
 
 /**
  * The embedded stack exactly as `npm start` runs it: its own process, started from the built
- * `dist/`, with `NODE_ENV` unset (jest sets it to `test` in this process, so in-process stacks
- * cannot show what a user's start does). Hardening tests use it to watch the process from
+ * `dist/`, with `NODE_ENV` unset unless `env` sets it (jest sets it to `test` in this process, so
+ * in-process stacks cannot show what a user's start does). Hardening tests use it to watch the process from
  * outside: is it still alive, how much memory does it hold, does it still answer others.
  */
 export interface LiveStack {
   restUrl: string;
   gatewayUrl: string;
+  /** Each subgraph's `/graphql` on its own port. */
+  serviceUrls: Record<ServiceName, string>;
   metricsPort: number;
   adminToken: string;
   dataDir: string;
@@ -62,8 +64,7 @@ export async function startLiveStack(env: Record<string, string> = {}, options: 
     ...servicePorts,
     ...env,
   };
-  // No NODE_ENV: that is how `npm start` runs.
-  delete childEnv.NODE_ENV;
+  // Only the variables above reach the child: no NODE_ENV unless `env` sets one, as `npm start` runs.
   const child: ChildProcess = spawn(process.execPath, [embeddedJs], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -103,6 +104,7 @@ export async function startLiveStack(env: Record<string, string> = {}, options: 
   return {
     restUrl,
     gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`,
+    serviceUrls: Object.fromEntries(SERVICE_NAMES.map((name) => [name, `http://127.0.0.1:${servicePorts[`${name.toUpperCase()}_PORT`]}/graphql`])) as Record<ServiceName, string>,
     metricsPort,
     adminToken: readFileSync(join(dataDir, 'admin-token'), 'utf8').trim(),
     dataDir,
