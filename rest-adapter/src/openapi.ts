@@ -1,46 +1,110 @@
-import { ERROR_HTTP_STATUS } from '@perceptiq/contracts';
+import { ERROR_HTTP_STATUS, type ErrorCode } from '@perceptiq/contracts';
 import { z } from 'zod';
+import { API_GUIDE } from './api-guide.js';
 import type { RouteDef } from './route.js';
 
 type Json = Record<string, unknown>;
 
-/** The error envelope every error answer uses (API.md; written by platform's `sendErrorEnvelope`). */
-const ErrorEnvelope = z.object({
-  error: z.object({ code: z.string(), message: z.string(), request_id: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
-});
+/** The error envelope every error answer uses (API.md; written by platform's `sendError`). */
+const ErrorEnvelope = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), request_id: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+  })
+  .meta({ id: 'Error', description: 'Every error answer: the code, a message for people, the request id, and details' });
 
-const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
-  return rest;
+const integerHeader = (description: string): Json => ({ description, schema: { type: 'integer', minimum: 0 } });
+
+/** Response headers, named once under `components/headers`. */
+const HEADERS: Record<string, Json> = {
+  'X-Request-Id': { description: "The request's id (the caller's own when it sent one); error.request_id equals it", schema: { type: 'string' } },
+  'X-RateLimit-Limit': integerHeader("The key's calls per minute (rate_limit_rpm)"),
+  'X-RateLimit-Remaining': integerHeader('Calls left in the current 60-second window'),
+  'X-RateLimit-Reset': integerHeader('Whole seconds until the window resets'),
+  'Retry-After': integerHeader('Whole seconds to wait before calling again'),
+  'WWW-Authenticate': { description: 'Bearer, with error="invalid_token" for a wrong, revoked or expired key', schema: { type: 'string' } },
+  'Content-Disposition': { description: 'attachment; filename="…"', schema: { type: 'string' } },
 };
+const RATE_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
+const headerRefs = (names: string[]): Json => Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+
+/** The headers each error answer carries on top of `X-Request-Id` (and the rate headers on keyed calls). */
+const ERROR_HEADERS: Partial<Record<ErrorCode, string[]>> = { invalid_token: ['WWW-Authenticate'], rate_limited: ['Retry-After'] };
+
+/**
+ * JSON Schemas from zod, with every named schema (`.meta({ id })`) collected into `components` once
+ * and referred to by `$ref`: zod puts them under the schema's own `$defs`, which are hoisted here.
+ */
+class SchemaComponents {
+  readonly schemas: Record<string, Json> = {};
+
+  of(schema: z.ZodType, io: 'input' | 'output'): Json {
+    const { $schema: _ignored, $defs, ...root } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json & { $defs?: Record<string, Json> };
+    // Named schemas refer to each other through `$defs` too: every reference is pointed at its component.
+    const names = new Map<string, string>();
+    const pointed = (json: Json) => JSON.parse(JSON.stringify(json).replace(/"#\/\$defs\/([^"]+)"/g, (_m, id: string) => `"#/components/schemas/${names.get(id) ?? id}"`)) as Json;
+    const defs = Object.entries($defs ?? {});
+    for (const [id, def] of defs) names.set(id, this.nameFor(id, pointed(def)));
+    for (const [id, def] of defs) this.schemas[names.get(id)!] ??= pointed(def);
+    return pointed(root);
+  }
+
+  /** The component name for `def`: its id, or `<id>Input` for an input form that differs from the output one. */
+  private nameFor(id: string, def: Json): string {
+    const text = JSON.stringify(def);
+    for (const name of [id, `${id}Input`]) {
+      const existing = this.schemas[name];
+      if (!existing || JSON.stringify(existing) === text) return name;
+    }
+    throw new Error(`Two different schemas are both named ${id}`);
+  }
+}
 
 /** The OpenAPI 3.1 document, generated from the route table (JSON Schema 2020-12 from the zod schemas). */
 export function buildOpenApiDocument(routes: RouteDef[]): Json {
+  const components = new SchemaComponents();
+  const errorSchema = components.of(ErrorEnvelope, 'output');
   const paths: Record<string, Json> = {};
   for (const route of routes) {
+    const keyed = route.auth === 'key';
     const parameters: Json[] = [];
     for (const [where, schema] of [
       ['path', route.params],
       ['query', route.query],
     ] as const) {
       if (!schema) continue;
-      const json = schemaOf(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
+      const json = components.of(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
       for (const [name, prop] of Object.entries(json.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: prop });
+        const { description, ...rest } = prop;
+        parameters.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), ...(description ? { description } : {}), schema: rest });
       }
     }
+    const successHeaders = headerRefs(['X-Request-Id', ...(keyed ? RATE_HEADERS : []), ...(route.download ? ['Content-Disposition'] : [])]);
+    const successContent = route.download
+      ? Object.fromEntries(route.download.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]))
+      : route.response
+        ? { 'application/json': { schema: components.of(route.response, 'output') } }
+        : undefined;
+    if (!successContent) throw new Error(`${route.operationId}: a route declares its success answer (response or download)`);
     const responses: Json = {
       [String(route.status)]: {
-        description: route.action.kind === 'later' ? 'Success (once this capability ships)' : 'Success',
-        ...(route.response ? { content: { 'application/json': { schema: schemaOf(route.response, 'output') } } } : {}),
+        description: route.action.kind === 'later' ? 'Success (once this capability ships; 501 not_implemented until then)' : 'Success',
+        headers: successHeaders,
+        content: successContent,
       },
     };
     for (const code of errorCodesFor(route)) {
       responses[String(ERROR_HTTP_STATUS[code])] ??= {
         description: code,
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        headers: headerRefs(['X-Request-Id', ...(keyed && code !== 'invalid_token' ? RATE_HEADERS : []), ...(ERROR_HEADERS[code] ?? [])]),
+        content: { 'application/json': { schema: errorSchema } },
       };
     }
+    const bodyExample = route.example?.body === undefined ? {} : { example: route.example.body };
+    const requestBody = route.body
+      ? { required: true, content: { 'application/json': { schema: components.of(route.body, 'input'), ...bodyExample } } }
+      : route.multipart
+        ? { required: true, content: { 'multipart/form-data': { schema: components.of(route.multipart, 'input') } } }
+        : undefined;
     paths[route.path] = {
       ...paths[route.path],
       [route.method]: {
@@ -48,66 +112,48 @@ export function buildOpenApiDocument(routes: RouteDef[]): Json {
         summary: route.summary,
         ...(route.description ? { description: route.description } : {}),
         tags: route.tags,
-        ...(route.auth === 'key' ? { security: [{ apiKey: route.scope ? [route.scope] : [] }] } : {}),
+        ...(keyed ? { security: [{ apiKey: route.scope ? [route.scope] : [] }] } : {}),
         ...(route.auth === 'admin' ? { security: [{ adminToken: [] }] } : {}),
         ...(route.auth === 'public' ? { security: [] } : {}),
         ...(route.scope ? { 'x-required-scope': route.scope } : {}),
         ...(route.action.kind === 'later' ? { 'x-status': 'not_implemented' } : {}),
+        ...(route.example?.curl ? { 'x-codeSamples': [{ lang: 'curl', label: 'curl (published page)', source: route.example.curl }] } : {}),
         ...(parameters.length ? { parameters } : {}),
-        ...(route.body
-          ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
-          : {}),
+        ...(requestBody ? { requestBody } : {}),
         responses,
       },
     };
   }
   return {
     openapi: '3.1.0',
-    info: {
-      title: 'Perceptiq API',
-      version: '1.0.0',
-      description:
-        'Document AI: upload, status, questions with citations, summaries, search, templates and extraction, tagging, comparison, exports and metrics. Keys start with pa_live_ and carry scopes by tier.',
-    },
+    info: { title: 'Perceptiq API', version: '1.0.0', description: API_GUIDE },
     servers: [{ url: 'http://127.0.0.1:8100' }],
+    tags: [
+      { name: 'access', description: 'Requesting access, the admin lifecycle of clients and keys, and the calling client' },
+      { name: 'documents', description: 'Upload, processing status, reading and changing the document library' },
+      { name: 'questions', description: 'Questions with citations, summaries (spoken too) and search' },
+      { name: 'templates', description: 'Templates and field extraction from OCR tokens, text or images' },
+      { name: 'analytics', description: 'Tagging, comparison, exports and usage metrics' },
+    ],
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer pa_live_…' },
         adminToken: { type: 'apiKey', in: 'header', name: 'x-admin-token' },
       },
-      schemas: { Error: schemaOf(ErrorEnvelope, 'output') },
+      headers: HEADERS,
+      schemas: components.schemas,
     },
     paths,
   };
 }
 
-function errorCodesFor(route: RouteDef): Array<keyof typeof ERROR_HTTP_STATUS> {
-  const codes: Array<keyof typeof ERROR_HTTP_STATUS> = ['invalid_request', 'rate_limited', 'internal', 'unavailable'];
+function errorCodesFor(route: RouteDef): ErrorCode[] {
+  const codes: ErrorCode[] = ['invalid_request', 'rate_limited', 'internal', 'unavailable'];
   if (route.auth === 'key') codes.push('invalid_token', 'insufficient_scope');
   if (route.auth === 'admin') codes.push('invalid_admin_token');
   if (route.params) codes.push('not_found');
+  if (route.body || route.multipart) codes.push('payload_too_large', 'unsupported_media_type');
   if (route.action.kind === 'later') codes.push('not_implemented');
+  codes.push(...(route.errors ?? []));
   return codes;
-}
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A self-contained docs page (no scripts, no CDN: it works on a machine with no internet). */
-export function renderDocsPage(doc: Json): string {
-  const rows: string[] = [];
-  for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
-    for (const [method, op] of Object.entries(methods)) {
-      const scope = (op['x-required-scope'] as string | undefined) ?? (op.security && (op.security as unknown[]).length === 0 ? 'public' : (op.security as Json[] | undefined)?.[0]?.adminToken ? 'admin token' : 'any key');
-      const status = op['x-status'] === 'not_implemented' ? ' <em>(coming)</em>' : '';
-      rows.push(
-        `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(scope)}</td><td>${escapeHtml(String(op.summary ?? ''))}${status}</td></tr>`,
-      );
-    }
-  }
-  const info = doc.info as { title: string; description: string };
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}code{font-size:13px}</style></head>
-<body><h1>${escapeHtml(info.title)}</h1><p>${escapeHtml(info.description)}</p>
-<p>Machine-readable: <a href="/v1/openapi.json">/v1/openapi.json</a> (OpenAPI 3.1). Authenticate with <code>Authorization: Bearer pa_live_…</code>; errors use <code>{"error":{"code","message","request_id","details"}}</code>.</p>
-<table><thead><tr><th>Method</th><th>Path</th><th>Scope</th><th>What it does</th></tr></thead><tbody>${rows.join('')}</tbody></table></body></html>`;
 }

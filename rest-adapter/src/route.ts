@@ -1,4 +1,4 @@
-import type { Scope, ServiceName } from '@perceptiq/contracts';
+import type { ErrorCode, Scope, ServiceName } from '@perceptiq/contracts';
 import type { z } from 'zod';
 
 /** What a route's handler receives: validated path params, query and body. */
@@ -57,9 +57,17 @@ export interface RouteDef {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A `multipart/form-data` body (uploads): its parts, files as `z.file()`. Read by the owning service, documented here. */
+  multipart?: z.ZodObject;
+  /** The published page's example of this call: its JSON body, and the curl line as the page writes it. */
+  example?: { body?: unknown; curl?: string };
   /** Success status and body schema (for the OpenAPI document). */
   status: number;
   response?: z.ZodType;
+  /** Error answers this route gives beyond those every route of its kind gives (e.g. `conflict`), for the OpenAPI document. */
+  errors?: readonly ErrorCode[];
+  /** A success answer that is a file, not JSON: its media types (`Content-Disposition` names it). */
+  download?: readonly string[];
   action: RouteAction;
 }
 

@@ -123,6 +123,7 @@ beforeAll(async () => {
     tags: ['test'],
     query: z.object({ format: z.enum(['csv', 'json']).default('json') }),
     status: 200,
+    download: ['text/csv', 'application/json'],
     action,
   });
   const routes = [

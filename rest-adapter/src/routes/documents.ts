@@ -2,6 +2,7 @@ import { DocumentPage } from '@perceptiq/contracts';
 import { z } from 'zod';
 import type { RouteDef, RouteInput } from '../route.js';
 import { gql } from './actions.js';
+import { BBox, Document } from './shapes.js';
 
 export const DocId = z.string().min(1).max(64);
 /** `/v1/documents/{id}`: the path param, and the `$id` variable of the routes that take only it. */
@@ -13,22 +14,6 @@ const DocumentsQuery = z.object({
   limit: Limit(1000, 100),
   cursor: Cursor,
   include_archived: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-});
-
-const DocumentListItem = z.object({
-  doc_id: z.string(),
-  filename: z.string(),
-  mime_type: z.string(),
-  size_bytes: z.number().int(),
-  page_count: z.number().int(),
-  sha256: z.string(),
-  status: z.string(),
-  doc_type: z.string().nullable(),
-  tags: z.array(z.string()),
-  language: z.string().nullable(),
-  ocr_confidence: z.number().nullable(),
-  created_at: z.string(),
-  archived: z.boolean(),
 });
 
 const UploadAnswer = z.object({
@@ -62,8 +47,8 @@ const StatusAnswer = z.object({
   next_cursor: z.string().nullable(),
 });
 
-const Word = z.object({ text: z.string(), bbox: z.array(z.number()).length(4), confidence: z.number() });
-const DocumentDetail = DocumentListItem.extend({
+const Word = z.object({ text: z.string(), bbox: BBox, confidence: z.number() });
+const DocumentDetail = Document.extend({
   error: z.string().nullable(),
   text: z.string(),
   pages: z.array(DocumentPage.extend({ low_quality: z.boolean(), words: z.array(Word).optional() })),
@@ -84,6 +69,8 @@ export const DOCUMENT_ROUTES: RouteDef[] = [
       'Answers 202 at once; processing continues in the background (GET /v1/status). Up to 20 files of 50 MB; types are sniffed from the bytes. With merge=false the active documents are archived first.',
     tags: ['documents'],
     query: z.object({ merge: z.enum(['true', 'false']).default('true') }),
+    multipart: z.object({ files: z.array(z.file()).min(1).max(20).describe('One part per file; the name is kept, the type is sniffed') }),
+    example: { curl: 'curl -X POST "http://127.0.0.1:8100/v1/upload?merge=true" -H "Authorization: Bearer <API_KEY>" -F "files=@contract.pdf"' },
     status: 202,
     response: UploadAnswer,
     action: { kind: 'stream', service: 'ingest', path: '/upload' },
@@ -115,7 +102,7 @@ export const DOCUMENT_ROUTES: RouteDef[] = [
     tags: ['documents'],
     query: DocumentsQuery,
     status: 200,
-    response: z.object({ documents: z.array(DocumentListItem), next_cursor: z.string().nullable() }),
+    response: z.object({ documents: z.array(Document), next_cursor: z.string().nullable() }),
     action: gql(
       `query Documents($limit: Int, $cursor: String, $includeArchived: Boolean) { documents(limit: $limit, cursor: $cursor, includeArchived: $includeArchived) { documents { ${DOCUMENT_FIELDS} } nextCursor } }`,
       ({ query }) => ({ limit: query.limit, cursor: query.cursor, includeArchived: query.include_archived }),
@@ -160,8 +147,9 @@ export const DOCUMENT_ROUTES: RouteDef[] = [
     summary: 'Bring an archived document back into the active set',
     tags: ['documents'],
     params: DocParams,
+    errors: ['conflict'],
     status: 200,
-    response: DocumentListItem,
+    response: Document,
     action: gql(`mutation Restore($id: ID!) { restoreDocument(id: $id) { ${DOCUMENT_FIELDS} } }`, byId),
   },
   {
@@ -173,8 +161,9 @@ export const DOCUMENT_ROUTES: RouteDef[] = [
     summary: 'Process a failed document again',
     tags: ['documents'],
     params: DocParams,
+    errors: ['conflict'],
     status: 202,
-    response: DocumentListItem,
+    response: Document,
     action: gql(`mutation Retry($id: ID!) { retryDocument(id: $id) { ${DOCUMENT_FIELDS} } }`, byId),
   },
 ];
