@@ -21,6 +21,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/platform/package.json packages/platform/
+COPY packages/client/package.json packages/client/
 COPY services/access/package.json services/access/
 COPY services/ingest/package.json services/ingest/
 COPY services/qa/package.json services/qa/
