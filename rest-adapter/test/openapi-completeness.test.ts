@@ -84,6 +84,26 @@ describe('the OpenAPI document is complete', () => {
     expect(JSON.stringify(doc)).not.toContain('$defs');
   });
 
+  // No OpenAPI validator is installed: the structural rules of OpenAPI 3.1 a generator relies on, checked here.
+  it('is structurally OpenAPI 3.1: unique operationIds, described responses, well-formed parameters, known security schemes', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    const problems: string[] = [];
+    const operationIds = new Set<string>();
+    for (const [path, item] of Object.entries(doc.paths as Json)) {
+      for (const [method, op] of Object.entries(item as Json)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        if (!['get', 'post', 'delete', 'put', 'patch'].includes(method)) problems.push(`${name}: not an HTTP method`);
+        if (operationIds.has(op.operationId)) problems.push(`${name}: operationId ${op.operationId} repeated`);
+        operationIds.add(op.operationId);
+        for (const [status, res] of Object.entries(op.responses as Json)) if (!/^[1-5]\d\d$/.test(status) || typeof res.description !== 'string') problems.push(`${name}: response ${status} malformed`);
+        for (const p of op.parameters ?? []) if (!p.name || !['path', 'query', 'header'].includes(p.in) || !p.schema || (p.in === 'path' && p.required !== true)) problems.push(`${name}: parameter ${p.name} malformed`);
+        for (const requirement of op.security ?? []) for (const scheme of Object.keys(requirement)) if (!doc.components.securitySchemes[scheme]) problems.push(`${name}: unknown security scheme ${scheme}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('documents the upload as multipart with files as an array of binary parts', () => {
     const body = doc.paths['/v1/upload'].post.requestBody.content['multipart/form-data'].schema;
     expect(body.required).toContain('files');

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createPerceptiqClient, multipart } from '@perceptiq/client';
+import { startTestStack, type TestStack } from '@perceptiq/testkit/stack';
+import { uniqueIdentity } from '../support/api.js';
+
+/**
+ * The typed client (packages/client) against a live stack, as its README's quickstart uses it:
+ * request access, an admin enables it, then the published page's calls. Built calls answer their
+ * documented success; the capabilities still to come answer 501 in the error envelope, typed.
+ */
+describe.each(['embedded', 'distributed'] as const)('%s: the typed client runs the published quickstart', (mode) => {
+  let stack: TestStack;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack(mode);
+    const who = uniqueIdentity('typed-client');
+    const pub = createPerceptiqClient({ baseUrl: stack.restUrl });
+    const requested = await pub.POST('/api/access/request', {
+      body: { full_name: 'John Doe', ...who, requested_tier: 'business', use_case: 'Integrate analysis workflow', expected_monthly_documents: 2500 },
+    });
+    expect(requested.response.status).toBe(202);
+    const admin = createPerceptiqClient({ baseUrl: stack.restUrl, adminToken: stack.adminToken });
+    const enabled = await admin.POST('/api/access/enable', { body: { ...who, tier: 'business', rate_limit_rpm: 600 } });
+    expect(enabled.response.status).toBe(201);
+    apiKey = enabled.data!.api_key;
+  }, 120_000);
+  afterAll(() => stack?.stop());
+
+  test('first call, then an upload sent as FormData is accepted (202)', async () => {
+    const client = createPerceptiqClient({ baseUrl: stack.restUrl, apiKey });
+    const me = await client.GET('/v1/me', {});
+    expect(me.data?.scopes).toEqual(expect.arrayContaining(['upload', 'ask', 'compare']));
+    expect(me.response.headers.get('X-RateLimit-Limit')).toBe('600');
+    const file = new File(['Term. This agreement renews for one year.\n'], 'contract.txt', { type: 'text/plain' });
+    const uploaded = await client.POST('/v1/upload', { params: { query: { merge: 'true' } }, body: { files: [file] }, bodySerializer: multipart });
+    expect({ status: uploaded.response.status, error: uploaded.error }).toEqual({ status: 202, error: undefined });
+    expect(uploaded.data?.documents).toHaveLength(1);
+  }, 60_000);
+
+  test("the page's unbuilt calls answer 501 not_implemented in the envelope, typed as the error", async () => {
+    const client = createPerceptiqClient({ baseUrl: stack.restUrl, apiKey });
+    const answers = [
+      await client.POST('/v1/ask', { body: { question: 'What are the renewal and termination clauses?' } }),
+      await client.GET('/v1/search', { params: { query: { q: 'renewal' } } }),
+      await client.POST('/v1/compare', { body: { baseId: 'doc_1', compareId: 'doc_2' } }),
+      await client.POST('/v1/templates/smart/extract', {
+        body: { ocr_tokens: [{ text: 'INV-123', bbox: [0.21, 0.14, 0.1, 0.02], page: 1 }], document_text: '', document_images: [], top_k_templates: 3 },
+      }),
+    ];
+    for (const answer of answers) {
+      expect({ status: answer.response.status, code: answer.error?.error.code, request_id: answer.error?.error.request_id }).toEqual({
+        status: 501,
+        code: 'not_implemented',
+        request_id: answer.response.headers.get('X-Request-Id'),
+      });
+    }
+  }, 60_000);
+
+  test('a call without a key is 401 in the envelope', async () => {
+    const anonymous = createPerceptiqClient({ baseUrl: stack.restUrl });
+    const answer = await anonymous.GET('/v1/summary', {});
+    expect({ status: answer.response.status, code: answer.error?.error.code }).toEqual({ status: 401, code: 'invalid_token' });
+  });
+});
