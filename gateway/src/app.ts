@@ -1,10 +1,11 @@
 import { createBaseApp, crossOrigin, listen, type GraphQLEndpoint, type Listening } from '@perceptiq/platform';
 import type { Express } from 'express';
 import { GatewayEngine, type GatewayEngineDeps } from './gateway-engine.js';
+import { mountGraphiql } from './graphiql-page.js';
 
 export type GatewayDeps = GatewayEngineDeps;
 
-/** The gateway's HTTP server: health and readiness, then `/graphql` (open to the allowed origins); `engine` answers callers in this process. */
+/** The gateway's HTTP server: health and readiness, then `/graphql` (open to the allowed origins, GraphiQL for browsers); `engine` answers callers in this process. */
 export async function createGatewayApp(deps: GatewayDeps): Promise<{ app: Express; engine: GatewayEngine }> {
   const engine = await GatewayEngine.start(deps);
   const { config, bus, logger, lifecycle } = deps;
@@ -17,8 +18,10 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<{ app: Expres
     errorShape: 'graphql',
     notFoundHint: 'GraphQL is served at /graphql.',
   });
-  // CORS first: a preflight carries no key, and is answered before authentication.
-  app.use('/graphql', crossOrigin(config.corsAllowedOrigins), ...engine.routes());
+  const graphiql = mountGraphiql(app, logger);
+  // CORS first: a preflight carries no key, and is answered before authentication; then a
+  // browser's GET gets GraphiQL, with no key (it runs no operation).
+  app.use('/graphql', crossOrigin(config.corsAllowedOrigins), graphiql, ...engine.routes());
   return { app, engine };
 }
 

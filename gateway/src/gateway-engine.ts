@@ -1,5 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
   AppError,
@@ -91,7 +92,8 @@ export class GatewayEngine {
         logger,
       }),
       formatError: formatGraphQLError(logger),
-      plugins: [policyPlugin({ index: indexSupergraph(supergraphSdl), limits, subgraphs, logger, fastPath })],
+      // Apollo's own landing page loads from its CDN, which our CSP (and an offline host) refuses: browsers get our GraphiQL (graphiql-page.ts).
+      plugins: [ApolloServerPluginLandingPageDisabled(), policyPlugin({ index: indexSupergraph(supergraphSdl), limits, subgraphs, logger, fastPath })],
       validationRules: [depthLimit(settings.maxDepth)],
       // graphql's validation recurses along fragment spreads: a chain of ~4,000 fragments overflows
       // its stack (a 500). Bounding the tokens bounds the chain (~1,200 fragments at most).
@@ -164,8 +166,6 @@ export class GatewayEngine {
     const facts = (req: Request): CallerFacts => ({ headers: req.headers, ip: req.ip ?? 'unknown', requestId: req.id });
     const callerOf = (res: Response) => res.locals.caller as Authenticated | undefined;
     const authenticated = async (req: Request, res: Response, next: NextFunction) => {
-      // A browser asking for the page runs no operation; should one run anyway, Apollo's context refuses it below.
-      if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts(['application/json', 'text/html']) === 'text/html') return next();
       try {
         const caller = await this.authenticate(facts(req), (record) => res.on('finish', () => record(res.statusCode)));
         res.set(caller.headers);

@@ -21,7 +21,8 @@ import { authenticateRoute } from './authenticate-route.js';
 import { executeRoute, type Upstreams } from './execute-route.js';
 import { GatewayClient } from './gateway-client.js';
 import { jsonBody } from './json-body.js';
-import { buildOpenApiDocument, renderDocsPage } from './openapi.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { mountReferencePage } from './reference-page.js';
 import { expressPath, type RouteDef } from './route.js';
 import { ROUTES } from './routes/index.js';
 import { createStreamProxy } from './stream-proxy.js';
@@ -74,13 +75,10 @@ export function createRestApp(deps: RestDeps, routes: RouteDef[] = ROUTES): Expr
   });
   const openToBrowsers = crossOrigin(config.corsAllowedOrigins);
   const openapi = buildOpenApiDocument(routes);
-  const docs = renderDocsPage(openapi);
   app.get('/v1/openapi.json', openToBrowsers, (_req, res) => {
     res.json(openapi);
   });
-  app.get('/docs', (_req, res) => {
-    res.type('html').send(docs);
-  });
+  mountReferencePage(app);
 
   // Browsers may call every route but the admin ones, whose preflights are refused (no CORS grant).
   const adminPaths = new Set(routes.filter((route) => route.auth === 'admin').map((route) => route.path));

@@ -127,7 +127,12 @@ export function buildOpenApiDocument(routes: RouteDef[]): Json {
   return {
     openapi: '3.1.0',
     info: { title: 'Perceptiq API', version: '1.0.0', description: API_GUIDE },
-    servers: [{ url: 'http://127.0.0.1:8100' }],
+    // This server first, so the reference page's "Try it out" calls the origin it was loaded from
+    // (the only one its Content-Security-Policy allows), at whatever address it is reached.
+    servers: [
+      { url: '/', description: 'This server' },
+      { url: 'http://127.0.0.1:8100', description: 'The default local address (the published page)' },
+    ],
     tags: [
       { name: 'access', description: 'Requesting access, the admin lifecycle of clients and keys, and the calling client' },
       { name: 'documents', description: 'Upload, processing status, reading and changing the document library' },

@@ -118,7 +118,11 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     const docs = await fetch(`${stack.restUrl}/docs`);
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await docs.text()).toContain('/v1/upload');
+    // Swagger UI renders the document in the browser (browser-pages.e2e.test.ts checks every operation shows).
+    expect(await docs.text()).toContain('/docs/assets/reference.js');
+    const init = await fetch(`${stack.restUrl}/docs/assets/reference.js`);
+    expect(init.status).toBe(200);
+    expect(await init.text()).toContain("url: '/v1/openapi.json'");
   });
 
   test('gateway: no key, or a bad key, is HTTP 401 invalid_token before execution', async () => {

@@ -16,6 +16,7 @@ export * from './http/security-headers.js';
 export * from './http/cross-origin.js';
 export * from './http/json-body.js';
 export * from './http/stream-route.js';
+export * from './http/static-files.js';
 export * from './http/metrics.js';
 export * from './http/metrics-server.js';
 export * from './data-dir.js';
