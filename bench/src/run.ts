@@ -10,11 +10,12 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { edgeSuite } from './edge.js';
 import { ocrSuite } from './ocr.js';
+import { qaSuite } from './qa.js';
 import { otherLoad, QUIET_CORES, runInfo, writeSection } from './results.js';
 import { stopAllServers } from './server-process.js';
 import type { Suite } from './suite.js';
 
-const SUITES: Suite[] = [edgeSuite, ocrSuite];
+const SUITES: Suite[] = [edgeSuite, ocrSuite, qaSuite];
 
 /** Other processes using more than this many cores make a machine "not quiet". */
 

@@ -1,0 +1,163 @@
+import MiniSearch, { type SearchResult as MsResult } from 'minisearch';
+import { chunkDocument } from './chunker.js';
+import { containsPhrase, fuzzyFor, parseSearchQuery } from './search-query.js';
+import { makeSnippet } from './snippet.js';
+import { stem, tokenize } from './terms.js';
+import type { Chunk, SearchHit, SearchResult, SourceDocument } from './types.js';
+
+interface Indexed {
+  text: string;
+  heading: string;
+}
+
+const OPTIONS = {
+  fields: ['text', 'heading'],
+  storeFields: [] as string[],
+  tokenize: (text: string) => tokenize(text),
+  processTerm: (term: string) => stem(term),
+  searchOptions: { boost: { heading: 2 } },
+};
+
+/** What the serialized index holds besides minisearch's own JSON. */
+interface Snapshot {
+  version: 1;
+  docs: Record<string, { filename: string; chunks: Chunk[] }>;
+  index: unknown;
+}
+
+export interface IndexSearchOptions {
+  docIds?: string[];
+  limit?: number;
+  offset?: number;
+}
+
+/** A scored chunk from the index, with the index terms it matched. */
+export interface ChunkHit {
+  chunk: Chunk;
+  filename: string;
+  score: number;
+  terms: string[];
+}
+
+/**
+ * One client's search index: chunks of its documents in minisearch (BM25+). Documents are added
+ * and removed whole (ingest's processed, archived, restored and deleted events); the index and
+ * its chunks serialize to one JSON string for the QA service's store.
+ */
+export class ClientIndex {
+  private readonly ms: MiniSearch<Indexed>;
+  private readonly docs = new Map<string, { filename: string; chunks: Chunk[] }>();
+  private readonly chunks = new Map<string, { chunk: Chunk; filename: string }>();
+
+  constructor(snapshot?: string) {
+    if (!snapshot) {
+      this.ms = new MiniSearch<Indexed>(OPTIONS);
+      return;
+    }
+    const parsed = JSON.parse(snapshot) as Snapshot;
+    if (parsed.version !== 1) throw new Error(`Unknown index snapshot version ${String(parsed.version)}`);
+    this.ms = MiniSearch.loadJS<Indexed>(parsed.index as Parameters<typeof MiniSearch.loadJS>[0], OPTIONS);
+    for (const [docId, doc] of Object.entries(parsed.docs)) this.remember(docId, doc.filename, doc.chunks);
+  }
+
+  toJSON(): string {
+    const snapshot: Snapshot = { version: 1, docs: Object.fromEntries(this.docs), index: this.ms.toJSON() };
+    return JSON.stringify(snapshot);
+  }
+
+  has(docId: string): boolean {
+    return this.docs.has(docId);
+  }
+
+  /** Indexes a document (replacing an earlier version of it); returns its chunks. */
+  add(doc: SourceDocument): Chunk[] {
+    this.remove(doc.doc_id);
+    const chunks = chunkDocument(doc);
+    this.remember(doc.doc_id, doc.filename, chunks);
+    this.ms.addAll(chunks.map((c) => ({ id: c.id, text: c.text, heading: c.heading ?? '' })));
+    return chunks;
+  }
+
+  remove(docId: string): boolean {
+    const doc = this.docs.get(docId);
+    if (!doc) return false;
+    for (const c of doc.chunks) {
+      this.ms.discard(c.id);
+      this.chunks.delete(c.id);
+    }
+    this.docs.delete(docId);
+    return true;
+  }
+
+  chunksOf(docId: string): Chunk[] {
+    return this.docs.get(docId)?.chunks ?? [];
+  }
+
+  private remember(docId: string, filename: string, chunks: Chunk[]): void {
+    this.docs.set(docId, { filename, chunks });
+    for (const chunk of chunks) this.chunks.set(chunk.id, { chunk, filename });
+  }
+
+  private filter(docIds?: string[]): ((r: MsResult) => boolean) | undefined {
+    if (!docIds) return undefined;
+    const allowed = new Set(docIds);
+    return (r) => allowed.has(this.chunks.get(r.id as string)!.chunk.doc_id);
+  }
+
+  /**
+   * Chunks for a free query, best first: any of the terms, weighted by `weights` per index term;
+   * typos are tolerated in the question's own `terms`, not in the `related` words added to them.
+   */
+  retrieve(terms: string[], related: string[], options: { docIds?: string[]; weights?: Map<string, number>; limit: number }): ChunkHit[] {
+    if (!(terms.length + related.length) || options.docIds?.length === 0) return [];
+    const weights = options.weights;
+    const queries = [
+      ...(terms.length ? [{ queries: [terms.join(' ')], fuzzy: (t: string) => fuzzyFor(t) }] : []),
+      ...(related.length ? [{ queries: [related.join(' ')] }] : []),
+    ];
+    const results = this.ms.search({ queries, combineWith: 'OR' }, {
+      ...(weights ? { boostTerm: (t: string) => weights.get(t) ?? 1 } : {}),
+      ...(options.docIds ? { filter: this.filter(options.docIds)! } : {}),
+    });
+    return results.slice(0, options.limit).map((r) => this.toHit(r));
+  }
+
+  private toHit(r: MsResult): ChunkHit {
+    const { chunk, filename } = this.chunks.get(r.id as string)!;
+    return { chunk, filename, score: r.score, terms: r.terms };
+  }
+
+  /** Search box semantics: every word must match (typos allowed from 5 letters), "phrases", prefix*; one hit per page. */
+  search(query: string, options: IndexSearchOptions = {}): SearchResult {
+    const { words, prefixes, phrases } = parseSearchQuery(query);
+    const limit = Math.min(Math.max(options.limit ?? 10, 1), 100);
+    const offset = Math.max(options.offset ?? 0, 0);
+    const queries = [
+      ...words.map((w) => ({ queries: [w], fuzzy: (t: string) => fuzzyFor(t) })),
+      ...prefixes.map((p) => ({ queries: [p], prefix: true })),
+      ...phrases.map((p) => ({ queries: tokenize(p), combineWith: 'AND' as const })),
+    ].filter((q) => q.queries.length);
+    if (!queries.length || options.docIds?.length === 0) return { query, total: 0, hits: [] };
+    let results = this.ms.search({ queries, combineWith: 'AND' }, options.docIds ? { filter: this.filter(options.docIds)! } : {});
+    if (phrases.length) results = results.filter((r) => phrases.every((p) => containsPhrase(this.chunks.get(r.id as string)!.chunk.text, p)));
+
+    // One hit per page: the page's best chunk, scored by it.
+    const pages = new Map<string, SearchHit>();
+    const stemmedPrefixes = prefixes.map((p) => stem(p));
+    for (const r of results) {
+      const { chunk, filename } = this.chunks.get(r.id as string)!;
+      const span = chunk.spans[0];
+      if (!span) continue;
+      const key = `${chunk.doc_id}\u0000${span.page}`;
+      if (pages.has(key)) continue;
+      const matched = new Set(r.terms);
+      for (const p of phrases) for (const w of tokenize(p)) matched.add(stem(w));
+      const { snippet, highlights } = makeSnippet(chunk.text, matched, stemmedPrefixes);
+      pages.set(key, { doc_id: chunk.doc_id, filename, page: span.page, snippet, highlights, score: round(r.score) });
+    }
+    const all = [...pages.values()];
+    return { query, total: all.length, hits: all.slice(offset, offset + limit) };
+  }
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;

@@ -1,0 +1,89 @@
+/** A box as fractions of the page: x, y from the top-left corner, then width and height, all 0..1. */
+export type BBox = [x: number, y: number, w: number, h: number];
+
+/** A document as ingest produces it (`GetDocumentPages` with words): what QA indexes. */
+export interface SourceDocument {
+  doc_id: string;
+  filename: string;
+  pages: Array<{ page: number; text: string; words?: Array<{ text: string; bbox: BBox }> }>;
+}
+
+/** Where a run of text lies on one page: character offsets into that page's text, and the union box of its words. */
+export interface PageSpan {
+  page: number;
+  /** Where this span begins in the chunk's text. */
+  at: number;
+  start: number;
+  end: number;
+  bbox?: BBox;
+}
+
+/** A sentence of a chunk, with its offsets into the chunk text (answers are cut at these). */
+export interface Sentence {
+  start: number;
+  end: number;
+  /** The page it starts on, its offsets there (up to that page's end) and the union box of its words. */
+  page: number;
+  pageStart: number;
+  pageEnd: number;
+  bbox?: BBox;
+}
+
+/** A passage of one section: whole sentences, never crossing a section heading. */
+export interface Chunk {
+  id: string;
+  doc_id: string;
+  /** Text of the chunk; `spans` map it back onto the pages (a chunk may run over a page break). */
+  text: string;
+  /** The section it belongs to ("12. Term and Termination"), or null before the first heading. */
+  heading: string | null;
+  spans: PageSpan[];
+  sentences: Sentence[];
+  /** Position of the chunk in its document, 0-based (preambles carry parties and dates). */
+  ordinal: number;
+}
+
+export interface Citation {
+  doc_id: string;
+  filename: string;
+  page: number;
+  snippet: string;
+  bbox?: BBox;
+  score: number;
+  /** Character offsets of the cited span in the page's text (for highlighting; not in API.md). */
+  start: number;
+  end: number;
+}
+
+export interface AnswerPart {
+  question: string;
+  answer: string;
+  found: boolean;
+  confidence: number;
+  citations: Citation[];
+}
+
+/** API.md's ask response (mode "extractive"), plus the parts of a multi-part question. */
+export interface AskResult {
+  answer: string;
+  confidence: number;
+  citations: Citation[];
+  mode: 'extractive';
+  found: boolean;
+  parts: AnswerPart[];
+}
+
+export interface SearchHit {
+  doc_id: string;
+  filename: string;
+  page: number;
+  snippet: string;
+  highlights: Array<[number, number]>;
+  score: number;
+}
+
+export interface SearchResult {
+  query: string;
+  total: number;
+  hits: SearchHit[];
+}
