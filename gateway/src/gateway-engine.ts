@@ -165,15 +165,14 @@ export class GatewayEngine {
   routes(): RequestHandler[] {
     const facts = (req: Request): CallerFacts => ({ headers: req.headers, ip: req.ip ?? 'unknown', requestId: req.id });
     const callerOf = (res: Response) => res.locals.caller as Authenticated | undefined;
+    // A refusal goes to the app's error handler, which answers it in GraphQL's shape like every other error here.
     const authenticated = async (req: Request, res: Response, next: NextFunction) => {
       try {
         const caller = await this.authenticate(facts(req), (record) => res.on('finish', () => record(res.statusCode)));
         res.set(caller.headers);
         res.locals.caller = caller;
       } catch (err) {
-        const answer = graphQLErrorResponse(err, this.logger);
-        res.status(answer.status).set(answer.headers).json(answer.body);
-        return;
+        return next(err);
       }
       next();
     };

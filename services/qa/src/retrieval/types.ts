@@ -1,12 +1,16 @@
-/** A box as fractions of the page: x, y from the top-left corner, then width and height, all 0..1. */
-export type BBox = [x: number, y: number, w: number, h: number];
+import type { GetDocumentPages, PageWord, ReplyOf } from '@perceptiq/contracts';
+import type { z } from 'zod';
 
-/** A document as ingest produces it (`GetDocumentPages` with words): what QA indexes. */
-export interface SourceDocument {
-  doc_id: string;
-  filename: string;
-  pages: Array<{ page: number; text: string; words?: Array<{ text: string; bbox: BBox }> }>;
-}
+type Pages = ReplyOf<typeof GetDocumentPages>;
+type Word = z.infer<typeof PageWord>;
+
+/** A box as fractions of the page (x, y from the top-left corner, width, height; 0..1), as ingest gives it. */
+export type BBox = Word['bbox'];
+
+/** What QA indexes of a document as ingest produces it (`GetDocumentPages` with words): the contract's fields QA reads. */
+export type SourceDocument = Pick<Pages, 'doc_id' | 'filename'> & {
+  pages: Array<Pick<Pages['pages'][number], 'page' | 'text'> & { words?: Array<Pick<Word, 'text' | 'bbox'>> }>;
+};
 
 /** Where a run of text lies on one page: character offsets into that page's text, and the union box of its words. */
 export interface PageSpan {
