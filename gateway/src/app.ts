@@ -32,5 +32,5 @@ export interface ServingGateway extends Listening {
 
 export async function serveGateway(deps: GatewayDeps, port: number): Promise<ServingGateway> {
   const { app, engine } = await createGatewayApp(deps);
-  return { ...(await listen(app, deps.config.host, port, deps.lifecycle, 'gateway')), graphql: engine.handle };
+  return { ...(await listen(app, deps.config.host, port, deps.lifecycle, 'gateway', engine.lane(deps.config.trustedProxies))), graphql: engine.handle };
 }

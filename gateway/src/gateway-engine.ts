@@ -10,6 +10,7 @@ import {
   graphQLErrorResponse,
   hopLimits,
   httpEndpoint,
+  jsonLane,
   readJsonBody,
   requestIdFrom,
   toGraphQLError,
@@ -19,11 +20,13 @@ import {
   type GraphQLAnswer,
   type GraphQLCall,
   type GraphQLEndpoint,
+  type Lane,
   type Lifecycle,
   type Logger,
   type Secrets,
 } from '@perceptiq/platform';
 import type { ServiceName } from '@perceptiq/contracts';
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { readCommittedSupergraph } from './compose.js';
 import type { GatewaySettings } from './config.js';
@@ -156,6 +159,31 @@ export class GatewayEngine {
     });
     if (res.body.kind !== 'complete') throw new Error('The gateway answered in chunks, which no operation of ours asks for.');
     return { status: res.status ?? 200, headers: Object.fromEntries(res.headers), body: JSON.parse(res.body.string) as unknown };
+  }
+
+  /**
+   * `POST /graphql` from a server (no `Origin`: a browser's call goes to `routes`, where CORS
+   * answers it), ahead of Express: the same authentication before the body is read, the same body
+   * limit, fast path and Apollo pipeline as `routes`. Only where the socket's address is the
+   * caller's (`TRUSTED_PROXIES` unset, the default): behind a proxy, Express reads `X-Forwarded-For`.
+   */
+  lane(trustedProxies: readonly string[]): Lane {
+    const facts = (req: IncomingMessage, requestId: string): CallerFacts => ({ headers: req.headers, ip: req.socket.remoteAddress ?? 'unknown', requestId });
+    return jsonLane<Authenticated>({
+      component: 'gateway',
+      logger: this.logger,
+      method: 'POST',
+      path: '/graphql',
+      accepts: (req) => trustedProxies.length === 0 && req.headers.origin === undefined,
+      limitBytes: this.jsonBodyLimitBytes,
+      authenticate: async (req, res, requestId) => {
+        const caller = await this.authenticate(facts(req, requestId), (record) => res.once('finish', () => record(res.statusCode)));
+        for (const [name, value] of Object.entries(caller.headers)) res.setHeader(name, value);
+        return caller;
+      },
+      answer: (caller, body, req, requestId) => this.run(facts(req, requestId), () => {}, body, this.fastPath?.lookup(body), caller),
+      errorResponse: (err) => graphQLErrorResponse(err, this.logger),
+    });
   }
 
   /**

@@ -46,10 +46,11 @@ export function hopLimits(config: Pick<Config, 'bus' | 'gateway'>): EndpointLimi
  * signed context headers for this server alone.
  */
 export function httpEndpoint(url: string, limits: EndpointLimits, sign?: (caller: CallerContext) => ContextHeaders): GraphQLEndpoint {
+  const target = new URL(url);
   return (call) => {
     const headers = definedHeaders(call.headers);
     if (call.caller && sign) Object.assign(headers, sign(call.caller), { 'x-request-id': call.caller.request_id });
-    return postJson(url, call.body, headers, limits.timeoutMs, limits.maxResponseBytes);
+    return postJson(target, call.body, headers, limits.timeoutMs, limits.maxResponseBytes);
   };
 }
 

@@ -15,6 +15,8 @@ export * from './http/error-response.js';
 export * from './http/security-headers.js';
 export * from './http/cross-origin.js';
 export * from './http/json-body.js';
+export * from './http/lane.js';
+export * from './http/request-frame.js';
 export * from './http/stream-route.js';
 export * from './http/static-files.js';
 export * from './http/metrics.js';

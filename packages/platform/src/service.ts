@@ -73,7 +73,6 @@ export async function serveService(module: ServiceModule, deps: ServiceDeps, por
     signer: new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000, module.name),
     logger,
   });
-  app.use('/graphql', subgraph.handler);
   module.routes?.(app);
-  return { ...(await listen(app, config.host, port, lifecycle, module.name)), graphql: subgraph.handle };
+  return { ...(await listen(app, config.host, port, lifecycle, module.name, subgraph.lane)), graphql: subgraph.handle };
 }

@@ -1,13 +1,13 @@
 import type { BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import express, { type RequestHandler, type Response } from 'express';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
 import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, type CallerContext, type ContextSigner, type Principal } from './client-context.js';
 import { AppError } from './errors.js';
 import type { GraphQLAnswer, GraphQLCall } from './graphql-endpoint.js';
 import { GraphQLExecutor } from './graphql-executor.js';
-import { readJsonBody } from './http/json-body.js';
+import { graphQLErrorResponse } from './http/error-response.js';
+import { jsonLane, type Lane } from './http/lane.js';
 import { runWithContext } from './request-context.js';
 
 export interface SubgraphContext extends BaseContext {
@@ -31,8 +31,8 @@ export interface SubgraphOptions {
 export interface Subgraph {
   /** Run one call: what the HTTP route does, without HTTP (the gateway's in-process endpoint when embedded, whose call carries its caller). */
   handle(call: GraphQLCall): Promise<GraphQLAnswer>;
-  /** The same over HTTP: `POST /graphql` with a JSON body. */
-  handler: RequestHandler;
+  /** The same over HTTP: `POST /graphql` with a JSON body, served ahead of the service's Express app. */
+  lane: Lane;
 }
 
 /**
@@ -44,7 +44,7 @@ export interface Subgraph {
 export function createSubgraph(options: SubgraphOptions): Subgraph {
   const executor = new GraphQLExecutor(buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as never }), options.logger);
   const verify = (headers: GraphQLCall['headers']) => options.signer.verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER]);
-  const refusal = () => executor.refuse(new AppError('invalid_token', 'A valid signed client context is required.'));
+  const unsigned = () => new AppError('invalid_token', 'A valid signed client context is required.');
 
   function run(ctx: CallerContext, body: unknown): Promise<GraphQLAnswer> {
     const clientId = ctx.principal.type === 'client' ? ctx.principal.client.client_id : undefined;
@@ -64,30 +64,27 @@ export function createSubgraph(options: SubgraphOptions): Subgraph {
 
   async function handle(call: GraphQLCall): Promise<GraphQLAnswer> {
     const ctx = call.caller ?? verify(call.headers);
-    return ctx ? run(ctx, call.body) : refusal();
+    return ctx ? run(ctx, call.body) : executor.refuse(unsigned());
   }
 
-  const send = (res: Response) => (answer: GraphQLAnswer) => res.status(answer.status).set(answer.headers ?? {}).json(answer.body);
-  const router = express.Router();
-  router.post(
-    '/',
-    // The signature first: a body from anyone else is never read.
-    (req, res, next) => {
-      const ctx = verify(req.headers as GraphQLCall['headers']);
-      if (!ctx) {
-        send(res)(refusal());
-        return;
-      }
-      res.locals.caller = ctx;
-      next();
-    },
+  const lane = jsonLane<CallerContext>({
+    component: options.name,
+    logger: options.logger,
+    method: 'POST',
+    path: '/graphql',
     // Room for the base64 uploads of small files (5 MB each) that ingest accepts through GraphQL.
-    readJsonBody({ limitBytes: 8 * 1024 * 1024 }),
-    (req, res, next) => {
-      run(res.locals.caller as CallerContext, req.body).then(send(res)).catch(next);
+    limitBytes: 8 * 1024 * 1024,
+    // The signature first: a body from anyone else is never read.
+    authenticate: (req) => {
+      const ctx = verify(req.headers as GraphQLCall['headers']);
+      if (!ctx) throw unsigned();
+      return ctx;
     },
-  );
-  return { handle, handler: router };
+    answer: (ctx, body) => run(ctx, body),
+    // Whatever the lane itself refuses (the caller, the body) is answered as the executor refuses a call.
+    errorResponse: (err) => (err instanceof AppError ? executor.refuse(err) : graphQLErrorResponse(err, options.logger)),
+  });
+  return { handle, lane };
 }
 
 /** The calling client, or `invalid_token` when the principal is not a client. */

@@ -18,7 +18,8 @@ export interface NatsLink {
 /** Connects and reconnects forever, tracking whether the connection is up for `ping()`. */
 export async function openNatsLink(opts: { url: string; name: string; logger?: Logger }): Promise<NatsLink> {
   const { logger } = opts;
-  const nc = await connect({ servers: opts.url, name: opts.name, maxReconnectAttempts: -1, reconnectTimeWait: 1_000 });
+  // noAsyncTraces: otherwise every request builds an Error (a stack capture) up front, in case it times out.
+  const nc = await connect({ servers: opts.url, name: opts.name, maxReconnectAttempts: -1, reconnectTimeWait: 1_000, noAsyncTraces: true });
   let connected = true;
 
   void (async () => {

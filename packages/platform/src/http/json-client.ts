@@ -27,14 +27,14 @@ export const responseTooLarge = (maxBytes: number) =>
  * call fails with `response_too_large`.
  */
 export function postJson(
-  url: string,
+  /** Parsed once by the caller: a hop calls the same address on every request. */
+  target: URL,
   body: unknown,
   headers: Record<string, string>,
   timeoutMs: number,
   maxResponseBytes: number,
 ): Promise<JsonResponse> {
   const payload = Buffer.from(JSON.stringify(body));
-  const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
       {

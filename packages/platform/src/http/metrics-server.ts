@@ -6,7 +6,7 @@ import type { Lifecycle } from '../lifecycle.js';
 import { requestIdFrom } from '../request-context.js';
 import { envelopeErrorResponse } from './error-response.js';
 import { metricsRegistry } from './metrics.js';
-import { securityHeaders } from './security-headers.js';
+import { setSecurityHeaders } from './security-headers.js';
 
 /**
  * Prometheus `/metrics` on a port of its own (`METRICS_PORT`). Its figures span every tenant, so it
@@ -16,7 +16,6 @@ import { securityHeaders } from './security-headers.js';
  * as every other server of ours.
  */
 export async function serveMetrics(host: string, port: number, lifecycle: Lifecycle, logger: Logger): Promise<{ port: number; url: string }> {
-  const headers = securityHeaders();
   const answer = (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('X-Request-Id', requestId);
@@ -32,7 +31,10 @@ export async function serveMetrics(host: string, port: number, lifecycle: Lifecy
     const registry = metricsRegistry();
     registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text), fail);
   };
-  const server = createServer((req, res) => headers(req, res, () => answer(req, res)));
+  const server = createServer((req, res) => {
+    setSecurityHeaders(res);
+    answer(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -4,10 +4,10 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import type { Lifecycle } from '../lifecycle.js';
-import { requestIdFrom, runWithContext } from '../request-context.js';
+import { runWithContext } from '../request-context.js';
 import { sendError, type ErrorShape } from './error-response.js';
-import { httpRequestDuration } from './metrics.js';
-import { securityHeaders } from './security-headers.js';
+import type { Lane } from './lane.js';
+import { frameRequest } from './request-frame.js';
 
 export interface BaseAppOptions {
   /** Component name, used as a metrics label and in logs. */
@@ -37,15 +37,15 @@ type Handle = (req: Request, res: Response, done?: (err?: unknown) => void) => v
 
 /**
  * The part every process shares: request ids (echoed, carried in async context), the security
- * headers, `/healthz`, `/readyz`, a request-duration histogram (`/metrics` has a port of its own:
- * metrics-server.ts), and the last word on whatever no route answered. Routes are added by the caller.
+ * headers and a request-duration histogram (request-frame.ts; `/metrics` has a port of its own:
+ * metrics-server.ts), `/healthz`, `/readyz`, and the last word on whatever no route answered.
+ * Routes are added by the caller.
  */
 export function createBaseApp(options: BaseAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', options.trustedProxies.length ? [...options.trustedProxies] : false);
-  const duration = httpRequestDuration();
   const { errorShape, logger } = options;
 
   // Express hands a request no route answered (no path matched, or an error no handler took) to
@@ -57,23 +57,9 @@ export function createBaseApp(options: BaseAppOptions): Express {
     handle(req, res, done ?? ((err) => sendError(req, res, err ?? notFound(req, options.notFoundHint), logger, errorShape)));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    req.id = requestIdFrom(req.get('x-request-id'));
-    res.setHeader('X-Request-Id', req.id);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      // The matched route pattern, never the raw path: ids in paths would explode label cardinality.
-      const route = (req.route?.path as string | undefined) ?? (req.baseUrl || 'unmatched');
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      duration.observe({ component: options.component, method: req.method, route, status: String(res.statusCode) }, seconds);
-      const line = { requestId: req.id, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 };
-      // 501 is a documented answer (a capability not built yet), not a failure.
-      if (res.statusCode >= 500 && res.statusCode !== 501) options.logger.error(line, 'request failed');
-      else options.logger.debug(line, 'request');
-    });
+    req.id = frameRequest(req, res, options, () => (req.route?.path as string | undefined) ?? (req.baseUrl || 'unmatched'));
     runWithContext({ requestId: req.id }, next);
   });
-  // Set before any route runs, so a page's own Content-Security-Policy replaces the default one.
-  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -100,9 +86,12 @@ export interface Listening {
   url: string;
 }
 
-/** Listen, and register a graceful close (idle sockets now, busy ones when the deadline fuse fires). */
-export async function listen(app: Express, host: string, port: number, lifecycle: Lifecycle, name: string): Promise<Listening> {
-  const server = createServer(app);
+/**
+ * Listen, and register a graceful close (idle sockets now, busy ones when the deadline fuse fires).
+ * A `lane` sees each request first and answers the few hot ones it takes without Express.
+ */
+export async function listen(app: Express, host: string, port: number, lifecycle: Lifecycle, name: string, lane?: Lane): Promise<Listening> {
+  const server = createServer(lane ? (req, res) => lane(req, res) || app(req, res) : app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
