@@ -8,6 +8,7 @@ import { serveMetrics } from '../src/http/metrics-server.js';
 import { createBaseApp, listen } from '../src/http/server.js';
 import type { ErrorShape } from '../src/http/error-response.js';
 import { Lifecycle } from '../src/lifecycle.js';
+import { send, type Answer } from './support/answer.js';
 
 /**
  * What every server of ours gets from `createBaseApp` (and the metrics port from `serveMetrics`):
@@ -48,24 +49,6 @@ beforeAll(async () => {
 });
 afterAll(() => lifecycle.stop());
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
-async function send(url: string, init: RequestInit = {}): Promise<Answer> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body };
-}
 
 /** Everything wrong with an error answer: not JSON, not the shape, a stack, HTML, or the body quoted back. */
 function problems(answer: Answer, shape: ErrorShape, status: number, code: string): string[] {

@@ -10,6 +10,7 @@ import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../src/http/security-
 import { createBaseApp, listen } from '../src/http/server.js';
 import { Lifecycle } from '../src/lifecycle.js';
 import { currentRequestId } from '../src/request-context.js';
+import { send } from './support/answer.js';
 
 /**
  * A lane (`POST /graphql` on bare node:http, ahead of Express) answers as the base app would:
@@ -51,24 +52,6 @@ beforeAll(async () => {
 });
 afterAll(() => lifecycle.stop());
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
-async function send(path: string, init: RequestInit = {}): Promise<Answer> {
-  const res = await fetch(url + path, init);
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body };
-}
 
 const post = (body: string, headers: Record<string, string> = {}): RequestInit => ({
   method: 'POST',
@@ -94,7 +77,7 @@ const codeOf = (answer: { body: any }) => answer.body?.errors?.[0]?.extensions?.
 
 describe('a JSON lane', () => {
   it('answers its route with the answer, the route headers, the request id and the security headers', async () => {
-    const answer = await send('/graphql?trace=1', post(JSON.stringify({ query: '{ a }' }), { 'x-request-id': 'req-lane-1' }));
+    const answer = await send(url + '/graphql?trace=1', post(JSON.stringify({ query: '{ a }' }), { 'x-request-id': 'req-lane-1' }));
     expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: { data: { caller: 'caller-1', got: { query: '{ a }' } } } });
     expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(answer.headers.get('x-request-id')).toBe('req-lane-1');
@@ -106,21 +89,21 @@ describe('a JSON lane', () => {
   });
 
   it('leaves every other request to Express', async () => {
-    expect((await send('/graphql')).body).toEqual({ express: true });
-    expect((await send('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await send(url + '/graphql')).body).toEqual({ express: true });
+    expect((await send(url + '/healthz')).body).toEqual({ status: 'ok' });
     // A browser's call (it sends an Origin) is for the app, where CORS is decided.
-    const browser = await send('/graphql', post('{}', { origin: 'https://partner.example' }));
+    const browser = await send(url + '/graphql', post('{}', { origin: 'https://partner.example' }));
     expect(browser.status).toBe(404);
     expect(codeOf(browser)).toBe('not_found');
   });
 
   it('refuses a caller before reading its body', async () => {
     const before = answered.length;
-    const answer = await send('/graphql', post(JSON.stringify({ query: MARKER }), { authorization: 'Bearer bad' }));
+    const answer = await send(url + '/graphql', post(JSON.stringify({ query: MARKER }), { authorization: 'Bearer bad' }));
     expect({ status: answer.status, code: codeOf(answer) }).toEqual({ status: 401, code: 'invalid_token' });
     expect(answered.length).toBe(before);
     // The connection is still good for the next request.
-    expect((await send('/graphql', post('{}'))).status).toBe(200);
+    expect((await send(url + '/graphql', post('{}'))).status).toBe(200);
   });
 
   it.each([
@@ -133,7 +116,7 @@ describe('a JSON lane', () => {
     ['a body with no Content-Type', { method: 'POST', headers: { authorization: 'Bearer good' }, body: new Uint8Array([123, 125]) }, 415, 'unsupported_media_type'],
   ])('answers %s in GraphQL errors, with no stack and nothing of the body', async (_label, init, status, code) => {
     const before = answered.length;
-    const answer = await send('/graphql', init as RequestInit);
+    const answer = await send(url + '/graphql', init as RequestInit);
     expect({ status: answer.status, code: codeOf(answer) }).toEqual({ status, code });
     expect(answer.text).not.toContain(MARKER);
     expect(answer.text).not.toMatch(/\n\s+at |\.js:\d/);
@@ -148,7 +131,7 @@ describe('a JSON lane', () => {
   });
 
   it('records each answer in the request-duration histogram under its route, and logs no body', async () => {
-    await send('/graphql', post(JSON.stringify({ q: MARKER })));
+    await send(url + '/graphql', post(JSON.stringify({ q: MARKER })));
     const metrics = await metricsRegistry().getSingleMetricAsString('perceptiq_http_request_duration_seconds');
     expect(metrics).toMatch(/perceptiq_http_request_duration_seconds_count\{component="lane-test",method="POST",route="\/graphql",status="200"\} \d+/);
     expect(metrics).toMatch(/perceptiq_http_request_duration_seconds_count\{component="lane-test",method="POST",route="\/graphql",status="401"\} \d+/);
