@@ -60,6 +60,22 @@ describe.each(['embedded', 'distributed'] as const)('%s: live answers match /v1/
   }, 120_000);
   afterAll(() => stack?.stop());
 
+  test('questions: ask, search and summaries, found or not, and their refusals', async () => {
+    const key = client.api_key;
+    const asked = await check('post', '/v1/ask', '/v1/ask', { key, body: { question: 'What are the renewal and termination clauses?' } }, 200);
+    expect(asked.body.found).toBe(true);
+    await check('post', '/v1/ask', '/v1/ask', { key, body: { question: 'What is the warranty on turbochargers?', doc_id: docId } }, 200);
+    await check('post', '/v1/ask', '/v1/ask', { key, body: { question: 'Term?', doc_id: 'doc_unknown' } }, 404);
+    await check('post', '/v1/ask', '/v1/ask', { key, body: { question: '' } }, 400);
+    await check('get', '/v1/search', '/v1/search?q=renews&limit=5', { key }, 200);
+    await check('get', '/v1/search', '/v1/search?q=%22thirty%20days%22', { key }, 200);
+    await check('get', '/v1/summary', `/v1/summary?docId=${docId}`, { key }, 200);
+    await check('get', '/v1/summary', '/v1/summary?docId=doc_unknown', { key }, 404);
+    const spoken = await check('get', '/v1/summary/audio', `/v1/summary/audio?docId=${docId}`, { key }, 200);
+    expect(spoken.headers.get('content-type')).toBe('audio/wav');
+    await check('get', '/v1/summary/audio', '/v1/summary/audio?docId=doc_unknown', { key }, 404);
+  });
+
   test('documents: list, read, status, summary, restore, retry, delete', async () => {
     const key = client.api_key;
     await check('get', '/v1/documents', '/v1/documents', { key }, 200);
@@ -90,7 +106,7 @@ describe.each(['embedded', 'distributed'] as const)('%s: live answers match /v1/
 
   test('every capability still to come answers 501 in the documented envelope, after the key and scope checks', async () => {
     const later = ROUTES.filter((route) => route.action.kind === 'later');
-    expect(later.length).toBeGreaterThanOrEqual(10);
+    expect(later.length).toBeGreaterThan(0);
     for (const route of later) {
       const url = route.path === '/v1/search' ? '/v1/search?q=renewal' : route.path;
       const body = route.example?.body ?? (route.method === 'post' ? {} : undefined);

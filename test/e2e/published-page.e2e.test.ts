@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startTestStack, type TestStack } from '@perceptiq/testkit/stack';
-import { enableClient } from '../support/api.js';
+import { call, enableClient, pollUntil } from '../support/api.js';
 import { textPdf } from '../support/documents.js';
 import { extractSnippets, leftPlaceholders, namedCalls, namesClient, readPublishedPage, withLiveValues, type Snippet } from '../support/published-page.js';
 import { runSnippet, type RecordedCall } from '../support/run-snippet.js';
@@ -25,7 +25,7 @@ import { runSnippet, type RecordedCall } from '../support/run-snippet.js';
 const EXPECTED: Record<string, { status: number; code?: string }> = {
   'GET /v1/summary': { status: 200 },
   'POST /v1/upload': { status: 202 },
-  'POST /v1/ask': { status: 501, code: 'not_implemented' },
+  'POST /v1/ask': { status: 200 },
   'POST /api/access/request': { status: 202 },
   'POST /api/access/enable': { status: 201 },
   'POST /api/access/rotate': { status: 200 },
@@ -96,6 +96,27 @@ describe.each(['embedded', 'distributed'] as const)('%s stack', (mode) => {
 
     const enabled = result.calls.find((c) => callName(c) === 'POST /api/access/enable' && c.status === 201);
     if (enabled) enabledClientId = JSON.parse(enabled.body).client_id;
+  });
+
+  test('quickstart step 3 (curl): once the upload is ready, the question answers with both clauses, each cited with page and box', async () => {
+    const step3 = snippets.find((s) => s.language === 'curl' && namedCalls(s).includes('/v1/ask'));
+    expect(step3).toBeDefined();
+    await run(step3!);
+    // The page runs its two lines back to back; a partner runs the second once GET /v1/status says ready.
+    await pollUntil(
+      () => call(stack.restUrl, 'GET', '/v1/status', { key: apiKey }),
+      (res) => res.body.queue.queued + res.body.queue.processing === 0,
+      60_000,
+    );
+    const again = await run(step3!);
+    const asked = again.calls.find((c) => callName(c) === 'POST /v1/ask')!;
+    const answer = JSON.parse(asked.body);
+    expect(answer).toMatchObject({ found: true, mode: 'extractive' });
+    const [renewal, termination] = answer.parts;
+    expect(renewal.citations[0]).toMatchObject({ page: 1, snippet: expect.stringMatching(/renews automatically/), bbox: expect.any(Array) });
+    expect(termination.citations[0]).toMatchObject({ page: 1, snippet: expect.stringMatching(/may terminate/), bbox: expect.any(Array) });
+    const off = await call(stack.restUrl, 'POST', '/v1/ask', { key: apiKey, body: { question: 'What is the price of the hosting fee per month?' } });
+    expect(off.body).toMatchObject({ found: false });
   });
 
   test("the page's access request, run again once enabled, is 409 conflict naming the client", async () => {

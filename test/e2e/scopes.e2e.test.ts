@@ -91,9 +91,12 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
         allowedCount++;
         if (route.action.kind === 'later') {
           if (res.status !== 501 || res.body?.error?.code !== 'not_implemented') mismatches.push(`${name}: expected 501 not_implemented, got ${got}`);
-        } else if (route.action.kind === 'stream') {
+        } else if (route.action.kind === 'stream' && route.method === 'post') {
           // An upload sent as JSON passed auth and scope, then is refused for its content type.
           if (res.status !== 415 || res.body?.error?.code !== 'unsupported_media_type') mismatches.push(`${name}: expected 415 for a JSON body, got ${got}`);
+        } else if (route.action.kind === 'stream') {
+          // A download (the spoken summary of the workspace) passed auth and scope, and is sent.
+          if (res.status !== 200 || !res.headers.get('content-type')?.startsWith(route.download?.[0] ?? '?')) mismatches.push(`${name}: expected 200 ${route.download?.[0]}, got ${got}`);
         } else if (![200, 400, 404].includes(res.status)) {
           mismatches.push(`${name}: expected allowed (200/400/404), got ${got}`);
         }

@@ -38,11 +38,25 @@ describe.each(['embedded', 'distributed'] as const)('%s: the typed client runs t
     expect(uploaded.data?.documents).toHaveLength(1);
   }, 60_000);
 
+  test('ask and search answer typed data: the question cites the uploaded contract', async () => {
+    const client = createPerceptiqClient({ baseUrl: stack.restUrl, apiKey });
+    const question = 'What are the renewal and termination clauses?';
+    // The upload above may still be being read: asked again until it is found, as a partner polling /v1/status would.
+    let asked = await client.POST('/v1/ask', { body: { question } });
+    for (let i = 0; i < 50 && !asked.data?.found; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      asked = await client.POST('/v1/ask', { body: { question } });
+    }
+    expect({ status: asked.response.status, error: asked.error }).toEqual({ status: 200, error: undefined });
+    const citation = asked.data!.citations[0]!;
+    expect({ filename: citation.filename, page: citation.page, snippet: citation.snippet }).toEqual({ filename: 'contract.txt', page: 1, snippet: expect.stringMatching(/This agreement renews for one year\.$/) });
+    const found = await client.GET('/v1/search', { params: { query: { q: 'renews' } } });
+    expect(found.data?.hits.map((h) => h.filename)).toEqual(['contract.txt']);
+  }, 60_000);
+
   test("the page's unbuilt calls answer 501 not_implemented in the envelope, typed as the error", async () => {
     const client = createPerceptiqClient({ baseUrl: stack.restUrl, apiKey });
     const answers = [
-      await client.POST('/v1/ask', { body: { question: 'What are the renewal and termination clauses?' } }),
-      await client.GET('/v1/search', { params: { query: { q: 'renewal' } } }),
       await client.POST('/v1/compare', { body: { baseId: 'doc_1', compareId: 'doc_2' } }),
       await client.POST('/v1/templates/smart/extract', {
         body: { ocr_tokens: [{ text: 'INV-123', bbox: [0.21, 0.14, 0.1, 0.02], page: 1 }], document_text: '', document_images: [], top_k_templates: 3 },

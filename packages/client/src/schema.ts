@@ -1367,7 +1367,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success (once this capability ships; 501 not_implemented until then) */
+            /** @description Success */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -1384,6 +1384,14 @@ export interface operations {
                         found: boolean;
                         /** @enum {string} */
                         mode: "extractive" | "generative";
+                        /** @description A question about several things ("renewal and termination clauses") answers each part, each with its own citations */
+                        parts: {
+                            answer: string;
+                            citations: components["schemas"]["Citation"][];
+                            confidence: number;
+                            found: boolean;
+                            question: string;
+                        }[];
                     };
                 };
             };
@@ -1492,19 +1500,6 @@ export interface operations {
             };
             /** @description internal */
             500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_implemented */
-            501: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -2769,7 +2764,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (once this capability ships; 501 not_implemented until then) */
+            /** @description Success */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2863,19 +2858,6 @@ export interface operations {
             };
             /** @description internal */
             500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_implemented */
-            501: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -3190,7 +3172,8 @@ export interface operations {
         parameters: {
             query?: {
                 docId?: string;
-                format?: "wav" | "mp3";
+                /** @description wav only: mp3 is not available in this version */
+                format?: "wav";
             };
             header?: never;
             path?: never;
@@ -3198,7 +3181,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (once this capability ships; 501 not_implemented until then) */
+            /** @description Success */
             200: {
                 headers: {
                     "Content-Disposition": components["headers"]["Content-Disposition"];
@@ -3209,7 +3192,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "audio/mpeg": Blob;
                     "audio/wav": Blob;
                 };
             };
@@ -3292,19 +3274,6 @@ export interface operations {
             };
             /** @description internal */
             500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_implemented */
-            501: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];

@@ -31,7 +31,7 @@ export const ProcessDocument = defineQueue(
 
 const DocumentEventBase = z.object({ doc_id: z.string(), client_id: z.string(), at: z.string() });
 
-/** A document reached `ready`: its pages can be fetched with `GetDocumentPages`. */
+/** A document reached `ready` (read and indexed): its pages can be fetched with `GetDocumentPages`. */
 export const DocumentProcessed = defineEvent(
   'document.processed',
   1,
@@ -66,13 +66,43 @@ export const DocumentPage = z.object({
   words: z.array(PageWord).optional(),
 });
 
-/** A processed document's pages, for services that index or extract from them. */
+/**
+ * A processed document's pages, for services that index or extract from them. With words, ask for
+ * a few pages at a time (`from_page`, `max_pages`): a bus message holds about 1 MB, and a dense
+ * page's words take tens of kilobytes. `page_count` says how many there are in all.
+ */
 export const GetDocumentPages = defineRequest(
   'ingest.documents.pages',
-  z.object({ client_id: z.string(), doc_id: z.string(), words: z.boolean().default(false) }),
+  z.object({
+    client_id: z.string(),
+    doc_id: z.string(),
+    words: z.boolean().default(false),
+    from_page: z.number().int().min(1).default(1),
+    max_pages: z.number().int().min(1).max(10_000).default(10_000),
+  }),
   z.object({
     doc_id: z.string(),
     filename: z.string(),
+    page_count: z.number().int(),
     pages: z.array(DocumentPage),
   }),
+);
+
+/**
+ * QA's durable job: index one document ingest has read (status `indexing`), fetching its pages
+ * with `GetDocumentPages`. Durable, so a QA outage leaves documents `indexing` until QA is back.
+ */
+export const IndexDocument = defineQueue(
+  'qa.index',
+  z.object({ doc_id: z.string(), client_id: z.string() }),
+);
+
+/**
+ * `document.indexed`: QA has indexed the document, so a question asked now finds it; ingest then
+ * marks it `ready`. A durable queue rather than a plain event: a lost one would leave the document
+ * `indexing` for good.
+ */
+export const DocumentIndexed = defineQueue(
+  'ingest.indexed',
+  z.object({ doc_id: z.string(), client_id: z.string(), chunks: z.number().int() }),
 );

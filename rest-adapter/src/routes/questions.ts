@@ -1,6 +1,7 @@
+import { snakeKeys } from '@perceptiq/platform';
 import { z } from 'zod';
 import type { RouteDef } from '../route.js';
-import { gql, later } from './actions.js';
+import { gql } from './actions.js';
 import { DocId } from './documents.js';
 import { Citation } from './shapes.js';
 
@@ -36,7 +37,19 @@ const AskAnswer = z.object({
   citations: z.array(Citation),
   mode: z.enum(['extractive', 'generative']),
   found: z.boolean(),
+  parts: z
+    .array(z.object({ question: z.string(), answer: z.string(), found: z.boolean(), confidence: z.number().min(0).max(1), citations: z.array(Citation) }))
+    .describe('A question about several things ("renewal and termination clauses") answers each part, each with its own citations'),
 });
+
+const CITATION_FIELDS = 'docId filename page snippet bbox score';
+type WireCitation = Record<string, unknown> & { bbox?: unknown };
+/** GraphQL answers `bbox: null` for a span without word boxes; API.md leaves the field out. */
+const withoutNullBox = ({ bbox, ...rest }: WireCitation) => (bbox == null ? rest : { ...rest, bbox });
+const askShape = (data: Record<string, unknown>) => {
+  const answer = snakeKeys(data.ask) as { citations: WireCitation[]; parts: Array<{ citations: WireCitation[] }> };
+  return { ...answer, citations: answer.citations.map(withoutNullBox), parts: answer.parts.map((p) => ({ ...p, citations: p.citations.map(withoutNullBox) })) };
+};
 
 const SearchQuery = z.object({
   q: z.string().trim().min(1).max(1_000).describe('Words; "a phrase" in quotes; term* for a prefix'),
@@ -77,7 +90,15 @@ export const QUESTION_ROUTES: RouteDef[] = [
     errors: ['not_found', 'conflict'],
     status: 200,
     response: AskAnswer,
-    action: later('question answering'),
+    action: {
+      kind: 'graphql',
+      document: `query Ask($question: String!, $docIds: [ID!], $topK: Int) { ask(question: $question, docIds: $docIds, topK: $topK) { answer confidence mode found citations { ${CITATION_FIELDS} } parts { question answer found confidence citations { ${CITATION_FIELDS} } } } }`,
+      variables: ({ body }) => {
+        const named = [...(body.doc_id ? [body.doc_id] : []), ...((body.doc_ids as string[] | undefined) ?? [])];
+        return { question: body.question, docIds: named.length ? named : null, topK: body.top_k };
+      },
+      shape: askShape,
+    },
   },
   {
     operationId: 'getSummary',
@@ -92,9 +113,13 @@ export const QUESTION_ROUTES: RouteDef[] = [
     errors: ['not_found', 'conflict'],
     status: 200,
     response: z.union([WorkspaceSummary, DocumentSummary]),
+    // One operation for both forms: the field the call does not want is skipped, so `data` holds only the other.
     action: gql(
-      'query Summary($docId: ID) { summary(docId: $docId) { scope totalDocuments byStatus byType summary documents { docId filename status docType summary } } }',
-      ({ query }) => ({ docId: query.docId }),
+      `query Summary($docId: ID!, $one: Boolean!) {
+        summary @skip(if: $one) { scope totalDocuments byStatus byType summary documents { docId filename status docType summary } }
+        documentSummary(docId: $docId) @include(if: $one) { docId title docType summary keyPoints keyFacts { parties dates amounts terms } pages }
+      }`.replace(/\s+/g, ' '),
+      ({ query }) => ({ docId: query.docId ?? '', one: query.docId !== undefined }),
     ),
   },
   {
@@ -105,11 +130,11 @@ export const QUESTION_ROUTES: RouteDef[] = [
     scope: 'summary_audio',
     summary: 'The summary, spoken (audio/wav)',
     tags: ['questions'],
-    query: z.object({ docId: DocId.optional(), format: z.enum(['wav', 'mp3']).default('wav') }),
+    query: z.object({ docId: DocId.optional(), format: z.enum(['wav']).default('wav').describe('wav only: mp3 is not available in this version') }),
     errors: ['not_found', 'conflict'],
     status: 200,
-    download: ['audio/wav', 'audio/mpeg'],
-    action: later('spoken summaries'),
+    download: ['audio/wav'],
+    action: { kind: 'stream', service: 'qa', path: '/summary/audio' },
   },
   {
     operationId: 'searchDocuments',
@@ -123,6 +148,9 @@ export const QUESTION_ROUTES: RouteDef[] = [
     errors: ['not_found'],
     status: 200,
     response: SearchResults,
-    action: later('search'),
+    action: gql(
+      'query Search($q: String!, $docId: ID, $limit: Int, $offset: Int) { search(q: $q, docId: $docId, limit: $limit, offset: $offset) { query total hits { docId filename page snippet highlights score } } }',
+      ({ query }) => ({ q: query.q, docId: query.docId, limit: query.limit, offset: query.offset }),
+    ),
   },
 ];

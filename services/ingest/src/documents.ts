@@ -26,6 +26,10 @@ export interface DocumentRecord {
   /** Human-readable reason when failed. */
   error: string | null;
   processing_ms: number | null;
+  /** When extraction began (epoch ms): `processing_ms` runs from here until QA has indexed the document. */
+  processing_started_ms?: number;
+  /** Pages read by OCR, for the `document.processed` event sent once the document is ready. */
+  ocr_pages?: number;
   [key: string]: unknown;
 }
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { GetDocumentPages, ListDocumentFacts, ProcessDocument } from '@perceptiq/contracts';
+import { DocumentIndexed, GetDocumentPages, IndexDocument, ListDocumentFacts, ProcessDocument } from '@perceptiq/contracts';
 import { ContextSigner, loadTypeDefs, type ServiceFactory } from '@perceptiq/platform';
 import { DocumentRepository } from './documents.js';
 import { sniffType } from './extract/sniff.js';
@@ -61,6 +61,7 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
     pages,
     blobs,
     bus,
+    index: bus.workQueue(IndexDocument),
     ocr,
     limits: {
       maxPages: settings.maxPages,
@@ -86,13 +87,15 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
         bus.serve(ListDocumentFacts, async (req) => ({ documents: await docs.facts(req.client_id, req.include_archived) })),
         bus.serve(GetDocumentPages, async (req) => {
           const doc = await docs.get(req.client_id, req.doc_id);
-          const list = await pages.list(req.client_id, req.doc_id, req.words);
+          const list = await pages.list(req.client_id, req.doc_id, req.words, { from: req.from_page, count: req.max_pages });
           return {
             doc_id: doc._id,
             filename: doc.filename,
+            page_count: doc.page_count,
             pages: list.map((p) => pageFacts(p, req.words)),
           };
         }),
+        bus.workQueue(DocumentIndexed).consume((job) => processor.indexed(job), { maxDeliveries: settings.jobMaxDeliveries }),
         queue.consume((job, ctx) => processor.process(job, ctx), {
           // Pages inside a job are processed one at a time; OCR parallelism comes from the engine's workers.
           concurrency: Math.max(1, settings.ocrWorkers || availableParallelism()),

@@ -37,9 +37,11 @@ export class PageRepository {
     await this.pages.updateOne({ _id: pageId(page.doc_id, page.page) }, { $set: page }, { upsert: true });
   }
 
-  list(clientId: string, docId: string, words = true): Promise<PageRecord[]> {
+  /** A document's pages in order; `range` (first page, how many) keeps one answer within a bus message. */
+  list(clientId: string, docId: string, words = true, range?: { from: number; count: number }): Promise<PageRecord[]> {
+    const pages = range ? { page: { $gte: range.from, $lt: range.from + range.count } } : {};
     return this.pages
-      .find({ doc_id: docId, client_id: clientId }, { sort: { page: 1 }, ...(words ? {} : { projection: { words: 0, lines: 0 } }) })
+      .find({ doc_id: docId, client_id: clientId, ...pages }, { sort: { page: 1 }, ...(words ? {} : { projection: { words: 0, lines: 0 } }) })
       .toArray();
   }
 

@@ -1,5 +1,5 @@
-import { DocumentFailed, DocumentProcessed, type DocumentStatus, type JobOf, type ProcessDocument } from '@perceptiq/contracts';
-import { counter, type BlobStore, type Bus, type JobContext, type Logger } from '@perceptiq/platform';
+import { DocumentFailed, DocumentProcessed, type DocumentIndexed, type DocumentStatus, type IndexDocument, type JobOf, type ProcessDocument } from '@perceptiq/contracts';
+import { counter, type BlobStore, type Bus, type JobContext, type Logger, type WorkQueue } from '@perceptiq/platform';
 import type { DocumentRecord, DocumentRepository } from './documents.js';
 import { extractInSandbox } from './extract/sandbox.js';
 import { sniffType } from './extract/sniff.js';
@@ -14,6 +14,8 @@ export interface ProcessorDeps {
   pages: PageRepository;
   blobs: BlobStore;
   bus: Bus;
+  /** QA's indexing queue: a document read is handed to it, and is `ready` once QA says it is indexed. */
+  index: Pick<WorkQueue<JobOf<typeof IndexDocument>>, 'enqueue'>;
   /** The OCR engine, started on first need (its workers are costly) and shared by every job. */
   ocr(): Promise<OcrEngine>;
   limits: ExtractLimits;
@@ -31,7 +33,8 @@ const pagesProcessed = () => counter('perceptiq_ingest_pages_total', 'Pages proc
 
 /**
  * The pipeline for one document: its stored bytes → pages (text layer read directly, images and
- * scans through OCR), one page at a time so memory stays flat, progress written per page. A
+ * scans through OCR), one page at a time so memory stays flat, progress written per page, then
+ * `indexing` until QA has indexed it (`indexed`), so `ready` means a question can find it. A
  * crash leaves the job unacknowledged and another worker redoes it (pages are upserted, so a
  * redo is harmless); a document problem fails the document with a readable reason.
  */
@@ -46,9 +49,11 @@ export class DocumentProcessor {
     const { docs } = this.deps;
     const doc = await docs.findForJob(job.doc_id, job.client_id);
     if (!doc || doc.status === 'ready') return; // deleted meanwhile, or already done by an earlier delivery
+    // Read by an earlier delivery that died before handing it to QA: hand it over again (indexing twice is harmless).
+    if (doc.status === 'indexing') return this.deps.index.enqueue({ doc_id: doc._id, client_id: doc.client_id });
     const started = this.now();
     const budget = new OcrBudget(this.deps.ocrPageBudgetMs, started, this.now);
-    await this.stage(doc, 'extracting', { error: null, pages_done: 0 });
+    await this.stage(doc, 'extracting', { error: null, pages_done: 0, processing_started_ms: started });
     try {
       const bytes = await this.deps.blobs.read(doc.sha256);
       const type = await sniffType(bytes, doc.filename);
@@ -99,23 +104,30 @@ export class DocumentProcessor {
         await docs.update(doc.client_id, doc._id, { pages_done: pages, pages_total: total });
       }
       const confidence = ocrPages ? Math.round((ocrConfidence / ocrPages) * 1000) / 1000 : null;
-      await this.stage(doc, 'indexing', { page_count: pages, pages_total: pages, pages_done: pages, ocr_confidence: confidence });
-      await this.stage(doc, 'ready', { processing_ms: this.now() - started });
-      processed().inc({ outcome: 'ready' });
-      await this.deps.bus.publish(DocumentProcessed, {
-        doc_id: doc._id,
-        client_id: doc.client_id,
-        filename: doc.filename,
-        mime_type: doc.mime_type,
-        page_count: pages,
-        ocr_pages: ocrPages,
-        ocr_confidence: confidence,
-        at: new Date(this.now()).toISOString(),
-      });
+      await this.stage(doc, 'indexing', { page_count: pages, pages_total: pages, pages_done: pages, ocr_confidence: confidence, ocr_pages: ocrPages });
+      await this.deps.index.enqueue({ doc_id: doc._id, client_id: doc.client_id });
     } catch (err) {
       if (!isPermanent(err)) throw err; // redelivered later; given up after the last delivery (fail())
       await this.fail(doc, err.message);
     }
+  }
+
+  /** QA has indexed the document (`document.indexed`): it is `ready`, and the other services are told. */
+  async indexed(job: JobOf<typeof DocumentIndexed>): Promise<void> {
+    const doc = await this.deps.docs.findForJob(job.doc_id, job.client_id);
+    if (!doc || doc.status !== 'indexing') return; // deleted, or sent back for processing, meanwhile
+    await this.stage(doc, 'ready', { processing_ms: this.now() - (doc.processing_started_ms ?? this.now()) });
+    processed().inc({ outcome: 'ready' });
+    await this.deps.bus.publish(DocumentProcessed, {
+      doc_id: doc._id,
+      client_id: doc.client_id,
+      filename: doc.filename,
+      mime_type: doc.mime_type,
+      page_count: doc.page_count,
+      ocr_pages: doc.ocr_pages ?? 0,
+      ocr_confidence: doc.ocr_confidence,
+      at: new Date(this.now()).toISOString(),
+    });
   }
 
   /** Mark a document failed with a reason a person can act on, and tell the other services. */

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import type { IndexDocument, JobOf } from '@perceptiq/contracts';
 import type { JobContext } from '@perceptiq/platform';
 import type { DocumentRecord } from '../src/documents.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from '../src/extract/index.js';
 import { OcrInputError, type OcrEngine, type OcrPage } from '../src/ocr/index.js';
 import { DocumentProcessor } from '../src/processor.js';
 import { elfHeader, makePdf, pagesPdf, scanImage } from './extract/fixtures.js';
-import { openIngestStorage, RecordingBus, recordingLogger, storeQueued, type IngestStorage } from './support/fakes.js';
+import { openIngestStorage, RecordingBus, recordingLogger, RecordingQueue, storeQueued, type IngestStorage } from './support/fakes.js';
 
 /**
  * DocumentProcessor on small fakes: the real repositories on a temp embedded store, a recording
@@ -19,11 +20,13 @@ const CTX: JobContext = { attempt: 1, jobId: 'job_test', working: () => undefine
 
 let storage: IngestStorage;
 let bus: RecordingBus;
+let indexing: RecordingQueue<JobOf<typeof IndexDocument>>;
 let warnings: string[];
 
 beforeEach(async () => {
   storage = await openIngestStorage('processor');
   bus = new RecordingBus();
+  indexing = new RecordingQueue();
   warnings = [];
 });
 afterEach(() => storage.close());
@@ -64,7 +67,15 @@ const reading = (page: number, confidence: number): OcrPage => {
 function processor(ocr: () => Promise<OcrEngine>, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): DocumentProcessor {
   const recording = recordingLogger();
   warnings = recording.warnings;
-  return new DocumentProcessor({ ...storage, bus: bus.asBus(), ocr, limits, ocrPageBudgetMs: 20_000, logger: recording.logger });
+  const made = new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, ocr, limits, ocrPageBudgetMs: 20_000, logger: recording.logger });
+  // As the service runs it: a document read goes to QA, whose report (`document.indexed`) makes it ready.
+  const process = made.process.bind(made);
+  made.process = async (job, ctx) => {
+    const before = indexing.jobs.length;
+    await process(job, ctx);
+    for (const { job: read } of indexing.jobs.slice(before)) await made.indexed({ ...read, chunks: 1 });
+  };
+  return made;
 }
 
 const queued = (filename: string, bytes: Buffer, mime?: string) => storeQueued(storage, CLIENT, filename, bytes, mime);
@@ -183,6 +194,42 @@ describe('a job that has nothing (more) to do', () => {
     await run.process(jobFor(doc), CTX);
     await run.process({ doc_id: 'doc_deleted', client_id: CLIENT }, CTX);
     expect(storage.docs.updates).toHaveLength(1); // the test's own
+    expect(bus.events).toEqual([]);
+  });
+});
+
+describe('the hand-over to QA', () => {
+  const bare = () => new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, ocr: scriptedOcr((page) => reading(page, 1)).ocr, limits: DEFAULT_EXTRACT_LIMITS, ocrPageBudgetMs: 20_000, logger: recordingLogger().logger });
+
+  test('a document read waits in indexing, with a QA job, until QA reports it indexed; then it is ready and announced', async () => {
+    const doc = await queued('notes.txt', Buffer.from('Plain text notes'), 'text/plain');
+    const run = bare();
+    await run.process(jobFor(doc), CTX);
+    expect(await stored(doc)).toMatchObject({ status: 'indexing', page_count: 1, processing_ms: null });
+    expect(indexing.jobs.map((j) => j.job)).toEqual([jobFor(doc)]);
+    expect(bus.of('document.processed')).toEqual([]);
+
+    await run.indexed({ ...jobFor(doc), chunks: 1 });
+    expect(await stored(doc)).toMatchObject({ status: 'ready', stage: 'ready', processing_ms: expect.any(Number) });
+    expect(bus.of('document.processed')).toEqual([expect.objectContaining({ doc_id: doc._id, client_id: CLIENT, page_count: 1, ocr_pages: 0 })]);
+    // A second report (a redelivery) changes nothing.
+    await run.indexed({ ...jobFor(doc), chunks: 1 });
+    expect(bus.of('document.processed')).toHaveLength(1);
+  });
+
+  test('a redelivered job for a document already read hands it to QA again without reading it again', async () => {
+    const doc = await queued('notes.txt', Buffer.from('Plain text notes'), 'text/plain');
+    await storage.docs.update(CLIENT, doc._id, { status: 'indexing', stage: 'indexing' });
+    await bare().process(jobFor(doc), CTX);
+    expect(indexing.jobs.map((j) => j.job)).toEqual([jobFor(doc)]);
+    expect(storage.docs.stages(doc._id)).toEqual(['indexing']); // the test's own update only
+  });
+
+  test("a report for another client's document, or one not waiting for QA, does nothing", async () => {
+    const doc = await queued('notes.txt', Buffer.from('Plain text notes'), 'text/plain');
+    await bare().indexed({ doc_id: doc._id, client_id: 'cli_intruder', chunks: 1 });
+    await bare().indexed({ ...jobFor(doc), chunks: 1 });
+    expect(await stored(doc)).toMatchObject({ status: 'queued' });
     expect(bus.events).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { DocumentFacts } from '@perceptiq/contracts';
+import type { DocumentSummary } from './summary/index.js';
 
 export interface WorkspaceSummary {
   scope: 'workspace';
@@ -11,8 +12,19 @@ export interface WorkspaceSummary {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The active set at a glance; an empty workspace is a normal answer, not an error. */
-export function summarizeWorkspace(docs: DocumentFacts[]): WorkspaceSummary {
+/** One line of a document's own summary: its title and lead, cut short. */
+const LINE_CHARS = 160;
+function line(d: DocumentFacts, own: DocumentSummary | undefined): string {
+  if (!own?.summary) return `${d.filename}: ${plural(d.page_count, 'page')}, ${d.status}.`;
+  const lead = own.summary.length > LINE_CHARS ? `${own.summary.slice(0, own.summary.lastIndexOf(' ', LINE_CHARS))}…` : own.summary;
+  return `${own.title} (${plural(d.page_count, 'page')}): ${lead}`;
+}
+
+/**
+ * The active set at a glance, with each document's own summary (`summaries`, by document id) where
+ * QA has made one; an empty workspace is a normal answer, not an error.
+ */
+export function summarizeWorkspace(docs: DocumentFacts[], summaries: ReadonlyMap<string, DocumentSummary> = new Map()): WorkspaceSummary {
   const byStatus: Record<string, number> = {};
   const byType: Record<string, number> = {};
   for (const d of docs) {
@@ -37,7 +49,7 @@ export function summarizeWorkspace(docs: DocumentFacts[]): WorkspaceSummary {
       filename: d.filename,
       status: d.status,
       docType: d.doc_type,
-      summary: `${d.filename}: ${plural(d.page_count, 'page')}, ${d.status}.`,
+      summary: line(d, summaries.get(d.doc_id)),
     })),
   };
 }

@@ -96,11 +96,11 @@ export class RecordingBus {
 
 type Job = JobOf<typeof ProcessDocument>;
 
-/** The processing queue, keeping what was enqueued; jobs are run by the test itself, never consumed here. */
-export class RecordingQueue implements WorkQueue<Job> {
-  readonly jobs: Array<{ job: Job; jobId: string | undefined }> = [];
+/** A work queue (processing by default, or QA's indexing), keeping what was enqueued; jobs are run by the test itself, never consumed here. */
+export class RecordingQueue<T = Job> implements WorkQueue<T> {
+  readonly jobs: Array<{ job: T; jobId: string | undefined }> = [];
 
-  async enqueue(job: Job, options?: { jobId?: string }): Promise<void> {
+  async enqueue(job: T, options?: { jobId?: string }): Promise<void> {
     this.jobs.push({ job, jobId: options?.jobId });
   }
 

@@ -1,3 +1,4 @@
+import { isSectionTitle } from './chunker.js';
 import type { ClientIndex, ChunkHit } from './client-index.js';
 import { splitQuestion, type QuestionPart } from './questions.js';
 import { stem, tokenize } from './terms.js';
@@ -12,7 +13,7 @@ export interface AskOptions {
   minConfidence?: number;
 }
 
-export const DEFAULT_MIN_CONFIDENCE = 0.5;
+export const DEFAULT_MIN_CONFIDENCE = 0.47;
 const CANDIDATE_CHUNKS = 40;
 /** Expansion words count for less than the question's own words. */
 const EXPANSION_WEIGHT = 0.5;
@@ -37,8 +38,9 @@ function scoreSentence(part: QuestionPart, hit: ChunkHit, sentence: Sentence, be
   let topical = 1;
   let heading = 0;
   for (const topic of part.topics) {
-    const cues = topic.cues.filter((re) => re.test(text)).length;
-    topical *= Math.max(MISSING_TOPIC, Math.min(1, cues / Math.min(2, topic.cues.length)));
+    // A sentence that only mentions the topic in passing ("survives expiration") counts one cue less.
+    const cues = topic.cues.filter((re) => re.test(text)).length - (topic.inPassing?.some((re) => re.test(text)) ? 1 : 0);
+    topical *= Math.max(MISSING_TOPIC, Math.min(1, cues / Math.min(topic.cuesNeeded ?? 2, topic.cues.length)));
     if (topic.triggers.concat(topic.expand.slice(0, 4)).some((w) => headingStems.has(stem(w)))) heading += 1;
   }
   const topics = part.topics.length || 1;
@@ -49,6 +51,8 @@ function scoreSentence(part: QuestionPart, hit: ChunkHit, sentence: Sentence, be
 }
 
 const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
+const bare = (s: string) => clean(s).replace(/[\s.:;]+$/, '').toLowerCase();
+const isHeading = (sentence: string, heading: string | null) => heading !== null && bare(sentence) === bare(heading);
 
 function answerPart(index: ClientIndex, part: QuestionPart, options: AskOptions): AnswerPart {
   const topK = options.topK ?? 5;
@@ -63,6 +67,9 @@ function answerPart(index: ClientIndex, part: QuestionPart, options: AskOptions)
   for (const hit of hits) {
     let top: Scored | undefined;
     for (const sentence of hit.chunk.sentences) {
+      // "2. Termination." on its own names the clause; the sentences after it are the answer.
+      const text = hit.chunk.text.slice(sentence.start, sentence.end);
+      if (isSectionTitle(text) || isHeading(text, hit.chunk.heading)) continue;
       const score = scoreSentence(part, hit, sentence, best);
       if (!top || score > top.score) top = { hit, sentence, score };
     }
@@ -94,9 +101,19 @@ function answerPart(index: ClientIndex, part: QuestionPart, options: AskOptions)
 export function ask(index: ClientIndex, question: string, options: AskOptions = {}): AskResult {
   const parts = splitQuestion(question).map((p) => answerPart(index, p, options));
   const found = parts.filter((p) => p.found);
-  // Citations of every answered part, taken in turn, so each part's best comes first.
+  // Citations of every answered part, taken in turn, so each part's best comes first; a span two parts cite is listed once.
   const citations: Citation[] = [];
-  for (let i = 0; found.some((p) => i < p.citations.length); i++) for (const p of found) if (p.citations[i]) citations.push(p.citations[i]!);
+  const cited = new Set<string>();
+  for (let i = 0; found.some((p) => i < p.citations.length); i++) {
+    for (const p of found) {
+      const c = p.citations[i];
+      if (!c) continue;
+      const key = `${c.doc_id}\u0000${c.page}\u0000${c.start}`;
+      if (cited.has(key)) continue;
+      cited.add(key);
+      citations.push(c);
+    }
+  }
   const answer =
     parts.length === 1
       ? parts[0]!.answer

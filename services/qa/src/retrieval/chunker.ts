@@ -6,19 +6,25 @@ import type { Chunk, PageSpan, SourceDocument } from './types.js';
 const MAX_CHUNK_CHARS = 700;
 const MAX_HEADING_CHARS = 100;
 
-// Paragraph breaks: blank lines, form feeds, and the long runs of spaces that PDF-to-text tools
-// leave between paragraphs.
-const BLOCK_BREAK = /\n[ \t]*\n+|\f| {3,}|\t{2,}/g;
-const NUMBERED = /^(?:(?:ARTICLE|Article|SECTION|Section|§)\s*[\dIVXLC]+[A-Za-z]?(?:\.\d+)*[.:)]?|\(?\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[A-Za-z]\)|[IVXLC]+\.)(?=\s)/;
+/** A section number at the start of a line: "12.", "3.2", "(a)", "IV.", "Section 5", "ARTICLE II", "§ 4". */
+export const SECTION_NUMBER = /^(?:(?:ARTICLE|Article|SECTION|Section|§)\s*[\dIVXLC]+[A-Za-z]?(?:\.\d+)*[.:)]?|\(?\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[A-Za-z]\)|[IVXLC]+\.)(?=\s)/;
 /** "12. Term. The initial term…": a numbered heading at the start of a paragraph. */
-const INLINE_HEADING = new RegExp(`${NUMBERED.source}\\s+[\\p{Lu}][^.;:\\n]{1,80}?[.:](?=\\s)`, 'u');
+const INLINE_HEADING = new RegExp(`${SECTION_NUMBER.source}\\s+[\\p{Lu}][^.;:\\n]{1,80}?[.:](?=\\s)`, 'u');
+// Paragraph breaks: blank lines, form feeds, the long runs of spaces that PDF-to-text tools leave
+// between paragraphs, and a line that opens a numbered section ("2. Termination. Either party…").
+const BLOCK_BREAK = new RegExp(`\\n[ \\t]*\\n+|\\f| {3,}|\\t{2,}|\\n(?=[ \\t]*${INLINE_HEADING.source.slice(1)})`, 'gu');
+
+const TITLE_ONLY = new RegExp(`^${SECTION_NUMBER.source}\\s+[\\p{Lu}][^.;:\\n]{1,80}[.:]?$`, 'u');
+
+/** "2. Termination." on its own: a numbered section's title, which names a clause but is not one. */
+export const isSectionTitle = (sentence: string): boolean => TITLE_ONLY.test(sentence.trim());
 
 function isHeading(block: string): boolean {
   if (block.length > MAX_HEADING_CHARS || /[.;,]\s+\S.*[.;]$/.test(block)) return false;
   const letters = block.replace(/[^\p{L}]/gu, '');
   if (letters.length >= 3 && letters === letters.toUpperCase() && /\p{Lu}/u.test(letters)) return true; // ALL CAPS title
-  if (NUMBERED.test(block) && !/[.;]$/.test(block.replace(NUMBERED, '').trim() || '.')) return /\p{L}/u.test(block.replace(NUMBERED, ''));
-  return /^(ARTICLE|Article|SECTION|Section)\s/.test(block) || (NUMBERED.test(block) && block.length < 60 && /^[^a-z]*\p{Lu}/u.test(block.replace(NUMBERED, '').trim()));
+  if (SECTION_NUMBER.test(block) && !/[.;]$/.test(block.replace(SECTION_NUMBER, '').trim() || '.')) return /\p{L}/u.test(block.replace(SECTION_NUMBER, ''));
+  return /^(ARTICLE|Article|SECTION|Section)\s/.test(block) || (SECTION_NUMBER.test(block) && block.length < 60 && /^[^a-z]*\p{Lu}/u.test(block.replace(SECTION_NUMBER, '').trim()));
 }
 
 interface Block {
@@ -43,19 +49,27 @@ function blocks(text: string): Block[] {
 }
 
 /**
+ * A document's pages as one text, and where each page starts in it. A page that ends a sentence
+ * ends its paragraph too; otherwise the sentence goes on overleaf.
+ */
+export function joinPages(pages: ReadonlyArray<{ text: string }>): { text: string; pageStarts: number[] } {
+  const pageStarts: number[] = [];
+  let text = '';
+  for (const p of pages) {
+    if (pageStarts.length) text += /[.!?:;]["'”’)]*\s*$/.test(text) ? '\n\n' : '\n';
+    pageStarts.push(text.length);
+    text += p.text;
+  }
+  return { text, pageStarts };
+}
+
+/**
  * Cuts a document into passages that follow its structure: sections (numbered, ARTICLE/Section,
  * ALL-CAPS titles), paragraphs and whole sentences. A sentence running over a page break stays
  * one sentence, and its chunk gets one span per page.
  */
 export function chunkDocument(doc: SourceDocument): Chunk[] {
-  const pageStarts: number[] = [];
-  let full = '';
-  for (const p of doc.pages) {
-    // A page that ends a sentence ends its paragraph too; otherwise the sentence goes on overleaf.
-    if (pageStarts.length) full += /[.!?:;]["'”’)]*\s*$/.test(full) ? '\n\n' : '\n';
-    pageStarts.push(full.length);
-    full += p.text;
-  }
+  const { text: full, pageStarts } = joinPages(doc.pages);
   const placed: PlacedWord[][] = doc.pages.map(placeWords);
 
   const spansOf = (start: number, end: number): PageSpan[] => {

@@ -18,13 +18,6 @@ const OPTIONS = {
   searchOptions: { boost: { heading: 2 } },
 };
 
-/** What the serialized index holds besides minisearch's own JSON. */
-interface Snapshot {
-  version: 1;
-  docs: Record<string, { filename: string; chunks: Chunk[] }>;
-  index: unknown;
-}
-
 export interface IndexSearchOptions {
   docIds?: string[];
   limit?: number;
@@ -41,41 +34,26 @@ export interface ChunkHit {
 
 /**
  * One client's search index: chunks of its documents in minisearch (BM25+). Documents are added
- * and removed whole (ingest's processed, archived, restored and deleted events); the index and
- * its chunks serialize to one JSON string for the QA service's store.
+ * and removed whole; the QA service stores the chunks (index/indexed-documents.ts) and rebuilds
+ * this from them (`addChunks`).
  */
 export class ClientIndex {
-  private readonly ms: MiniSearch<Indexed>;
+  private readonly ms = new MiniSearch<Indexed>(OPTIONS);
   private readonly docs = new Map<string, { filename: string; chunks: Chunk[] }>();
   private readonly chunks = new Map<string, { chunk: Chunk; filename: string }>();
 
-  constructor(snapshot?: string) {
-    if (!snapshot) {
-      this.ms = new MiniSearch<Indexed>(OPTIONS);
-      return;
-    }
-    const parsed = JSON.parse(snapshot) as Snapshot;
-    if (parsed.version !== 1) throw new Error(`Unknown index snapshot version ${String(parsed.version)}`);
-    this.ms = MiniSearch.loadJS<Indexed>(parsed.index as Parameters<typeof MiniSearch.loadJS>[0], OPTIONS);
-    for (const [docId, doc] of Object.entries(parsed.docs)) this.remember(docId, doc.filename, doc.chunks);
-  }
-
-  toJSON(): string {
-    const snapshot: Snapshot = { version: 1, docs: Object.fromEntries(this.docs), index: this.ms.toJSON() };
-    return JSON.stringify(snapshot);
-  }
-
-  has(docId: string): boolean {
-    return this.docs.has(docId);
-  }
-
   /** Indexes a document (replacing an earlier version of it); returns its chunks. */
   add(doc: SourceDocument): Chunk[] {
-    this.remove(doc.doc_id);
     const chunks = chunkDocument(doc);
-    this.remember(doc.doc_id, doc.filename, chunks);
-    this.ms.addAll(chunks.map((c) => ({ id: c.id, text: c.text, heading: c.heading ?? '' })));
+    this.addChunks(doc.doc_id, doc.filename, chunks);
     return chunks;
+  }
+
+  /** Indexes a document already cut into chunks (as the QA service stores them), replacing an earlier version. */
+  addChunks(docId: string, filename: string, chunks: Chunk[]): void {
+    this.remove(docId);
+    this.remember(docId, filename, chunks);
+    this.ms.addAll(chunks.map((c) => ({ id: c.id, text: c.text, heading: c.heading ?? '' })));
   }
 
   remove(docId: string): boolean {
@@ -150,9 +128,10 @@ export class ClientIndex {
       if (!span) continue;
       const key = `${chunk.doc_id}\u0000${span.page}`;
       if (pages.has(key)) continue;
-      const matched = new Set(r.terms);
-      for (const p of phrases) for (const w of tokenize(p)) matched.add(stem(w));
-      const { snippet, highlights } = makeSnippet(chunk.text, matched, stemmedPrefixes);
+      // Phrase words are highlighted where the phrase occurs, not wherever each word does.
+      const phraseWords = new Set(phrases.flatMap((p) => tokenize(p).map(stem)));
+      const matched = new Set(r.terms.filter((t) => !phraseWords.has(t) || words.some((w) => stem(w) === t)));
+      const { snippet, highlights } = makeSnippet(chunk.text, matched, stemmedPrefixes, phrases);
       pages.set(key, { doc_id: chunk.doc_id, filename, page: span.page, snippet, highlights, score: round(r.score) });
     }
     const all = [...pages.values()];

@@ -67,12 +67,13 @@ export interface AnswerPart {
   citations: Citation[];
 }
 
-/** API.md's ask response (mode "extractive"), plus the parts of a multi-part question. */
+/** API.md's ask response, plus the parts of a multi-part question. */
 export interface AskResult {
   answer: string;
   confidence: number;
   citations: Citation[];
-  mode: 'extractive';
+  /** `generative` when a model wrote `answer` from the cited passages (LLM_BASE_URL). */
+  mode: 'extractive' | 'generative';
   found: boolean;
   parts: AnswerPart[];
 }

@@ -14,6 +14,10 @@ export interface Topic {
   cues: RegExp[];
   /** Stated near the top of a contract (the preamble): parties and dates. */
   preamble?: boolean;
+  /** Cues a sentence must show to be fully on topic (default 2): one written date is a date. */
+  cuesNeeded?: number;
+  /** Phrases that mention the topic without stating it (what survives "expiration or termination"). */
+  inPassing?: RegExp[];
 }
 
 export const TOPICS: Topic[] = [
@@ -25,9 +29,17 @@ export const TOPICS: Topic[] = [
   },
   {
     name: 'termination',
-    triggers: ['termination', 'terminate', 'terminated', 'cancel', 'cancellation', 'convenience'],
+    triggers: ['termination', 'terminate', 'terminated', 'cancel', 'cancellation'],
     expand: ['terminate', 'termination', 'terminated', 'cancel', 'cancellation', 'expire', 'notice', 'written', 'days', 'prior', 'cause', 'convenience'],
     cues: [/\bterminat/i, /\bcancel/i, /\bwithout\s+cause\b/i, /\bfor\s+(any|no)\s+reason\b/i, /\bfor\s+convenience\b/i, /\b\w+\s*\(\d+\)\s*days'?\s*(prior\s+)?(written\s+)?notice\b/i],
+  },
+  {
+    // Ending a contract at will, not for a breach: what "termination for convenience" asks about.
+    name: 'convenience',
+    triggers: ['convenience', 'cause'],
+    expand: ['convenience', 'cause', 'reason', 'notice', 'any', 'time'],
+    cues: [/\bwithout\s+cause\b/i, /\bfor\s+(its\s+|their\s+)?convenience\b/i, /\bfor\s+any\s+(reason|or\s+no\s+reason)\b/i, /\bat\s+any\s+time\b/i, /\b\w+\s*\(\d+\)\s*days'?\s*(prior\s+)?(written\s+)?notice\b/i],
+    inPassing: [/\bbreach/i, /\bdefault\b/i, /\b(insolven|bankrupt)/i],
   },
   {
     name: 'notice',
@@ -41,7 +53,16 @@ export const TOPICS: Topic[] = [
     triggers: ['expiration', 'expiry', 'duration'],
     weakTriggers: ['expire', 'expires'],
     expand: ['term', 'expire', 'expiration', 'years', 'months', 'until', 'continue', 'effect', 'remain', 'force', 'initial'],
-    cues: [/\b(shall|will)\s+(continue|remain)\s+in\s+(full\s+)?(force|effect)/i, /\bexpir/i, /\binitial\s+term\b/i, /\bterm\s+of\s+(this|the)\s+agreement\b/i, /\bperiod\s+of\s+\w+\s*(\(\d+\)\s*)?(years?|months?)/i],
+    cues: [
+      /\b(shall|will)\s+(continue|remain|be)\s+in\s+(full\s+)?(force|effect)/i,
+      /\bexpir/i,
+      /\binitial\s+term\b/i,
+      /\bterm\s+of\s+(this|the)\s+agreement\b/i,
+      /\b(period|term)\s+of\s+\w+\s*(\(\d+\)\s*)?(years?|months?)/i,
+      /\b(for|of)\s+\w+\s*(\(\d+\)\s*)?(years?|months?)\s+(from|after|following|commencing)\b/i,
+      /\b(expire|terminate|end)s?\s+on\b/i,
+    ],
+    inPassing: [/\b(surviv\w*|following|upon|after|by\s+reason\s+of|notwithstanding)\s+(the\s+|any\s+)?(expiration|termination|expiry)/i, /\b(expiration|expiry)\s+or\s+(earlier\s+)?termination\b/i],
   },
   {
     name: 'fees',
@@ -53,7 +74,11 @@ export const TOPICS: Topic[] = [
     name: 'law',
     triggers: ['law', 'laws', 'governing', 'governs', 'jurisdiction', 'venue'],
     expand: ['governed', 'laws', 'law', 'jurisdiction', 'construed', 'interpreted', 'accordance', 'state', 'courts'],
-    cues: [/\bgoverned\s+by\b/i, /\blaws?\s+of\s+(the\s+)?(state|commonwealth|province|republic|united|england|[A-Z])/, /\bconstrued\s+(and\s+\w+\s+)?in\s+accordance\b/i, /\binterpreted\s+(according|in\s+accordance)\b/i],
+    cues: [
+      /\b(governed|controlled|construed|interpreted|enforced)\s+(\w+\s+){0,3}?(by|in\s+accordance\s+with|under|according\s+to)\b/i,
+      /\blaws?\s+of\s+(the\s+)?(state|commonwealth|province|republic|united|england|people)/i,
+      /\blaws\s+of\s+[A-Z]/,
+    ],
   },
   {
     name: 'liability',
@@ -65,7 +90,7 @@ export const TOPICS: Topic[] = [
     name: 'assignment',
     triggers: ['assignment', 'assign', 'assigned', 'assignable', 'transfer'],
     expand: ['assign', 'assignment', 'assigned', 'assignable', 'transfer', 'transferred', 'consent', 'delegate', 'successors'],
-    cues: [/\bassign/i, /\btransfer/i, /\bwithout\s+(the\s+)?(prior\s+)?(written\s+)?consent\b/i],
+    cues: [/\bassign/i, /\btransfer/i, /\bwithout\s+(\S+\s+){0,5}?(consent|permission|approval)\b/i, /\b(sublicens|sublet|delegat)/i],
   },
   {
     name: 'parties',
@@ -82,12 +107,15 @@ export const TOPICS: Topic[] = [
     expand: ['dated', 'date', 'effective', 'day', 'as', 'entered', 'made', 'commence', 'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'],
     cues: [/\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2},?\s+\d{4}\b/i, /\b\d{1,2}(st|nd|rd|th)?\s+day\s+of\b/i, /\beffective\s+date\b/i, /\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/],
     preamble: true,
+    cuesNeeded: 1,
   },
 ];
 
+// By the word as written, not its stem: "expires" (a weak trigger) and "expiration" (a strong one)
+// share a stem, and a question about renewal "after the initial term expires" is not about expiry.
 function triggerMap(pick: (t: Topic) => string[] | undefined): Map<string, Topic[]> {
   const map = new Map<string, Topic[]>();
-  for (const t of TOPICS) for (const w of pick(t) ?? []) map.set(stem(w), [...(map.get(stem(w)) ?? []), t]);
+  for (const t of TOPICS) for (const w of pick(t) ?? []) map.set(w, [...(map.get(w) ?? []), t]);
   return map;
 }
 const STRONG = triggerMap((t) => t.triggers);
@@ -95,7 +123,7 @@ const WEAK = triggerMap((t) => t.weakTriggers);
 
 /** Topics named by these (question) words; weak triggers count only when no strong one is there. */
 export function topicsOf(words: string[]): Topic[] {
-  const lookup = (map: Map<string, Topic[]>) => new Set(words.flatMap((w) => map.get(stem(w)) ?? []));
+  const lookup = (map: Map<string, Topic[]>) => new Set(words.flatMap((w) => map.get(w.toLowerCase()) ?? []));
   const strong = lookup(STRONG);
   return [...(strong.size ? strong : lookup(WEAK))];
 }

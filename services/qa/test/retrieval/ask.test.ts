@@ -73,4 +73,52 @@ describe('ask', () => {
     }
     expect(ask(index, '🔥📄❓').found).toBe(false);
   });
+
+  describe('category knowledge', () => {
+    const clauses = new ClientIndex();
+    clauses.add(
+      makeDocument('doc_c', 'distribution.txt', [
+        [
+          'DISTRIBUTION AGREEMENT',
+          '',
+          'This Distribution Agreement is made on the 12th day of May 2003 between Acme Corp. and Beta LLC.',
+          '',
+          '2. Term. This Agreement will be in effect for three (3) years from the Effective Date.',
+          '',
+          '3. Breach. Either party may terminate this Agreement if the other party materially breaches it and fails to cure within thirty (30) days.',
+          '',
+          '4. Survival. Sections 5 and 6 survive any expiration or termination of this Agreement.',
+          '',
+          '5. Assignment. Neither party shall assign this Agreement without the express written consent of the other party.',
+          '',
+          '6. LAW. THIS AGREEMENT IS CONTROLLED BY THE LAWS OF THE STATE OF TEXAS.',
+        ].join('\n'),
+      ]),
+    );
+    const best = (question: string) => ask(clauses, question, { docIds: ['doc_c'] });
+
+    it('a term stated as a duration answers when the agreement expires; a survival clause only mentions expiry', () => {
+      const res = ask(clauses, 'On what date will the initial term expire?', { docIds: ['doc_c'], minConfidence: 0 });
+      const rank = (re: RegExp) => res.citations.findIndex((c) => re.test(c.snippet));
+      expect(res.answer).toMatch(/^2\. Term\. This Agreement will be in effect for three \(3\) years/);
+      expect(rank(/will be in effect for three/)).toBeLessThan(rank(/survive any expiration/) >>> 0);
+      expect(res.confidence).toBeGreaterThan(0.6);
+    });
+
+    it('a termination for breach is no termination for convenience', () => {
+      const res = best('Can a party terminate this contract for convenience, without cause?');
+      expect(res).toMatchObject({ found: false, citations: [] });
+    });
+
+    it('consent written in other words still makes an anti-assignment clause', () => {
+      const res = best('Is consent required if the contract is assigned to a third party?');
+      expect(res.answer).toMatch(/Neither party shall assign this Agreement without the express written consent/);
+      expect(res.confidence).toBeGreaterThan(0.6);
+    });
+
+    it('the governing law in capitals, and the date of the agreement from its preamble', () => {
+      expect(best('Which law governs the agreement?').answer).toMatch(/CONTROLLED BY THE LAWS OF THE STATE OF TEXAS/);
+      expect(best('What is the date of the agreement?').citations.map((c) => c.snippet)).toContainEqual(expect.stringMatching(/12th day of May 2003/));
+    });
+  });
 });

@@ -33,7 +33,8 @@ describe('ClientIndex.search', () => {
     const phrase = index.search('"written notice"');
     expect(phrase.hits.map((h) => [h.doc_id, h.page])).toEqual(expect.arrayContaining([['doc_a', 2]]));
     expect(phrase.hits.every((h) => h.doc_id === 'doc_a')).toBe(true);
-    expect(highlighted(phrase.hits[0]!).map((w) => w.toLowerCase())).toEqual(expect.arrayContaining(['written', 'notice']));
+    // The phrase is one highlight, where it occurs.
+    expect(highlighted(phrase.hits[0]!).map((w) => w.toLowerCase())).toContain('written notice');
     expect(index.search('"notice written"').total).toBe(0);
   });
 
@@ -66,8 +67,9 @@ describe('ClientIndex.search', () => {
     expect(() => index.search('"unterminated * (( ]]')).not.toThrow();
   });
 
-  it('forgets a removed document and survives serialization', () => {
-    const copy = new ClientIndex(index.toJSON());
+  it('forgets a removed document, and answers the same when rebuilt from its chunks (as a QA replica rebuilds it)', () => {
+    const copy = new ClientIndex();
+    for (const [docId, filename] of [['doc_a', 'services.txt'], ['doc_b', 'lease.txt']] as const) copy.addChunks(docId, filename, index.chunksOf(docId));
     expect(copy.search('"governed by the laws"')).toEqual(index.search('"governed by the laws"'));
     expect(copy.remove('doc_a')).toBe(true);
     expect(copy.search('Delaware').total).toBe(0);
