@@ -240,6 +240,17 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
   });
 
   if (mode === 'distributed') {
+    test('a QA process that crashes answers the same once started again (its index is rebuilt from its store)', async () => {
+      // Named: the suite's earlier test archived it.
+      const question = { question: 'What are the renewal and termination clauses?', doc_id: supplyId };
+      const before = await ask(question);
+      expect(before.body.found).toBe(true);
+      await stack.crash!('qa');
+      const after = await ask(question);
+      expect(after.status).toBe(200);
+      expect(after.body).toEqual(before.body);
+    }, 60_000);
+
     test('with QA down, documents wait in indexing (questions are 503) and become ready once QA is back', async () => {
       await stack.kill!('qa');
       const up = await upload(stack.restUrl, a.api_key, [{ name: 'late.txt', bytes: Buffer.from('The late clause says the penalty is five percent.') }]);

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import type { Answers } from './answers.js';
 import type { IndexedDocuments } from './index/indexed-documents.js';
 import type { Speaker } from './speech/index.js';
-import { summarizeWorkspace } from './workspace-summary.js';
+import { documentLines, summarizeWorkspace } from './workspace-summary.js';
 
 export interface AudioRouteDeps {
   signer: ContextSigner;
@@ -44,8 +44,7 @@ export function mountAudioRoute(app: Express, deps: AudioRouteDeps): void {
           deps.bus.request(ListDocumentFacts, { client_id: clientId, include_archived: false }),
           deps.documents.summaries(clientId),
         ]);
-        const workspace = summarizeWorkspace(facts, summaries);
-        text = [workspace.summary, ...workspace.documents.map((d) => d.summary)].join(' ');
+        text = [summarizeWorkspace(facts).summary, ...documentLines(facts, summaries).map((d) => d.summary)].join(' ');
       }
       const wav = await deps.speaker.speak(text);
       res

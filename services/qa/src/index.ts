@@ -1,4 +1,4 @@
-import { DocumentDeleted, DocumentIndexed, IndexDocument, ListDocumentFacts } from '@perceptiq/contracts';
+import { DocumentDeleted, DocumentIndexed, IndexDocument, ListDocumentFacts, type DocumentFacts } from '@perceptiq/contracts';
 import { ContextSigner, loadTypeDefs, parseOrThrow, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { IndexCache } from './index/index-cache.js';
 import { IndexedDocuments } from './index/indexed-documents.js';
 import { Indexer } from './index/indexer.js';
 import type { Citation } from './retrieval/index.js';
-import { summarizeWorkspace } from './workspace-summary.js';
+import { documentLines, summarizeWorkspace } from './workspace-summary.js';
 
 export { qaSettings, type QaSettings } from './config.js';
 export type { GenerativeOptions } from './generative/index.js';
@@ -102,6 +102,10 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
     },
     resolvers: {
       JSON: JSONScalar,
+      // The documents' own summaries are read only when their lines are asked for.
+      Summary: {
+        documents: async (ws: { facts: DocumentFacts[]; clientId: string }) => documentLines(ws.facts, await documents.summaries(ws.clientId)),
+      },
       Document: {
         summary: async (ref: { id: string }, _: unknown, ctx: SubgraphContext) => {
           const clientId = requireClient(ctx).client_id;
@@ -153,8 +157,8 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
         },
         summary: async (_: unknown, _args: unknown, ctx: SubgraphContext) => {
           const clientId = requireClient(ctx).client_id;
-          const [{ documents: facts }, summaries] = await Promise.all([bus.request(ListDocumentFacts, { client_id: clientId, include_archived: false }), documents.summaries(clientId)]);
-          return summarizeWorkspace(facts, summaries);
+          const { documents: facts } = await bus.request(ListDocumentFacts, { client_id: clientId, include_archived: false });
+          return { ...summarizeWorkspace(facts), facts, clientId };
         },
         documentSummary: async (_: unknown, args: { docId: string }, ctx: SubgraphContext) => summaryOut(await answers.summary(requireClient(ctx).client_id, args.docId)),
       },

@@ -10,6 +10,8 @@ interface Indexed {
   heading: string;
 }
 
+const indexed = (c: Chunk) => ({ id: c.id, text: c.text, heading: c.heading ?? '' });
+
 const OPTIONS = {
   fields: ['text', 'heading'],
   storeFields: [] as string[],
@@ -53,14 +55,16 @@ export class ClientIndex {
   addChunks(docId: string, filename: string, chunks: Chunk[]): void {
     this.remove(docId);
     this.remember(docId, filename, chunks);
-    this.ms.addAll(chunks.map((c) => ({ id: c.id, text: c.text, heading: c.heading ?? '' })));
+    this.ms.addAll(chunks.map(indexed));
   }
 
   remove(docId: string): boolean {
     const doc = this.docs.get(docId);
     if (!doc) return false;
     for (const c of doc.chunks) {
-      this.ms.discard(c.id);
+      // remove(), not discard(): discard updates the term statistics lazily, so an index that lost
+      // a document would score unlike one rebuilt without it (replicas must answer alike).
+      this.ms.remove(indexed(c));
       this.chunks.delete(c.id);
     }
     this.docs.delete(docId);

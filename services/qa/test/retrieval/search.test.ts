@@ -75,5 +75,9 @@ describe('ClientIndex.search', () => {
     expect(copy.search('Delaware').total).toBe(0);
     expect(copy.search('landlord').total).toBe(2);
     expect(index.search('Delaware').total).toBe(1);
+    // Scores after a removal are those of an index that never had the document.
+    const fresh = new ClientIndex();
+    fresh.addChunks('doc_b', 'lease.txt', index.chunksOf('doc_b'));
+    expect(copy.search('terminate days services')).toEqual(fresh.search('terminate days services'));
   });
 });
