@@ -9,6 +9,7 @@ import { createSpeaker } from './speech/index.js';
 import type { QaSettings } from './config.js';
 import { IndexCache } from './index/index-cache.js';
 import { IndexedDocuments } from './index/indexed-documents.js';
+import { createAnalyzer } from './index/analyzer.js';
 import { Indexer } from './index/indexer.js';
 import type { Citation } from './retrieval/index.js';
 import { documentLines, summarizeWorkspace } from './workspace-summary.js';
@@ -75,10 +76,13 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
   const answers = new Answers(bus, new IndexCache(documents), documents, logger, writer);
   // Its worker starts with the first spoken summary.
   const speaker = createSpeaker();
+  // Its worker starts with the first document to index.
+  const analyzer = createAnalyzer();
   const indexer = new Indexer({
     bus,
     documents,
     indexed: bus.workQueue(DocumentIndexed),
+    analyze: (source) => analyzer.run(source),
     logger,
   });
   return {
@@ -86,7 +90,9 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
     typeDefs: loadTypeDefs(import.meta.url),
     async start() {
       await documents.init();
-      lifecycle.onStop('qa speech', () => speaker.close());
+      lifecycle.onStop('qa workers', async () => {
+        await Promise.all([speaker.close(), analyzer.close()]);
+      });
       const subs = [
         bus.workQueue(IndexDocument).consume((job) => indexer.index(job)),
         // One replica forgets a deleted document for all: the index lives in the shared store.

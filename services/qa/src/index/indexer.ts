@@ -1,7 +1,7 @@
 import { DocumentIndexed, GetDocumentPages, type IndexDocument, type JobOf, type ReplyOf } from '@perceptiq/contracts';
 import { AppError, counter, type Bus, type Logger, type WorkQueue } from '@perceptiq/platform';
-import { chunkDocument, type SourceDocument } from '../retrieval/index.js';
-import { summarizeDocument } from '../summary/index.js';
+import type { SourceDocument } from '../retrieval/index.js';
+import type { Analysis } from './analysis.js';
 import type { IndexedDocuments } from './indexed-documents.js';
 
 /** Pages fetched per bus request: their words stay well within one message (about 1 MB). */
@@ -13,6 +13,8 @@ export interface IndexerDeps {
   /** Ingest's queue of documents QA has indexed (`document.indexed`). */
   indexed: Pick<WorkQueue<JobOf<typeof DocumentIndexed>>, 'enqueue'>;
   logger: Logger;
+  /** Chunks and summary of a document, off the event loop (analyzer.ts). */
+  analyze(source: SourceDocument): Promise<Analysis>;
   now?: () => Date;
 }
 
@@ -30,14 +32,14 @@ export class Indexer {
   async index(job: JobOf<typeof IndexDocument>): Promise<void> {
     const source = await this.fetch(job);
     if (!source) return; // deleted meanwhile: nothing to index, nobody waiting
-    const chunks = chunkDocument(source);
+    const { chunks, summary } = await this.deps.analyze(source);
     await this.deps.documents.put({
       _id: job.doc_id,
       client_id: job.client_id,
       filename: source.filename,
       page_count: source.pages.length,
       chunks,
-      summary: summarizeDocument(source),
+      summary,
       indexed_at: (this.deps.now?.() ?? new Date()).toISOString(),
     });
     indexedTotal().inc();

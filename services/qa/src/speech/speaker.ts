@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { createSerialWorker } from '../worker/serial-worker.js';
 import { prepareSpeechText } from './speech-text.js';
 import { WORKER_SOURCE, type MespeakFiles, type WorkerReply } from './worker-source.js';
 
@@ -38,103 +39,26 @@ const MESPEAK_FILES: MespeakFiles = {
   voice: localRequire.resolve('mespeak/voices/en/en-us.json'),
 };
 
-interface Job {
-  text: string;
-  timeoutMs: number;
-  timer: NodeJS.Timeout;
-  resolve(wav: Buffer): void;
-  reject(error: Error): void;
-}
-
 /**
- * A text-to-speech engine (mespeak: eSpeak compiled to JavaScript) on a worker thread, since
- * synthesis is synchronous CPU work (about half a second per 1,000 characters) that would stall
- * the event loop. One worker, one text at a time; a worker that runs out of time or fails is
- * terminated and a fresh one started for the next text.
+ * A text-to-speech engine (mespeak: eSpeak compiled to JavaScript) on a worker thread
+ * (serial-worker.ts), since synthesis is synchronous CPU work (about half a second per 1,000
+ * characters) that would stall the event loop.
  */
 export function createSpeaker(options: SpeakerOptions = {}): Speaker {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
-  const waiting: Job[] = [];
-  let running: Job | undefined;
-  let worker: Worker | undefined;
-  // Workers let go of but maybe not ended yet, for close() to wait on.
-  const ending = new Set<Promise<unknown>>();
-  let closed = false;
-
-  function startWorker(): Worker {
-    const started = new Worker(WORKER_SOURCE, { eval: true, workerData: MESPEAK_FILES, resourceLimits: RESOURCE_LIMITS });
-    // An idle worker must not keep the process alive; a running job's timer does while it waits.
-    started.unref();
-    // Events of a worker already let go of (timed out, failed) are stale.
-    started.on('message', (reply: WorkerReply) => {
-      if (started === worker) settle('wav' in reply ? Buffer.from(reply.wav) : new Error(`speech synthesis failed: ${reply.error}`));
-    });
-    started.on('error', (error) => {
-      if (started === worker) settle(error);
-    });
-    started.on('exit', (code) => {
-      if (started === worker) settle(new Error(`speech worker exited with code ${code}`));
-    });
-    return started;
-  }
-
-  function dropWorker(): void {
-    if (!worker) return;
-    const end = worker.terminate();
-    worker = undefined;
-    ending.add(end);
-    void end.finally(() => ending.delete(end));
-  }
-
-  function next(): void {
-    if (running || closed) return;
-    running = waiting.shift();
-    if (!running) return;
-    worker ??= startWorker();
-    // A leading space: eSpeak reads its text as a command-line argument, where a leading '-' would be an option.
-    worker.postMessage(` ${running.text}`);
-  }
-
-  function settle(outcome: Buffer | Error): void {
-    // After a failure the engine's state is unknown: the next text gets a fresh worker.
-    if (outcome instanceof Error) dropWorker();
-    const job = running;
-    running = undefined;
-    if (job) {
-      clearTimeout(job.timer);
-      if (outcome instanceof Error) job.reject(outcome);
-      else job.resolve(outcome);
-    }
-    next();
-  }
-
-  function timeOut(job: Job): void {
-    const error = new Error(`speech synthesis timed out after ${job.timeoutMs} ms`);
-    if (job === running) return settle(error);
-    waiting.splice(waiting.indexOf(job), 1);
-    job.reject(error);
-  }
-
+  const worker = createSerialWorker<string, Buffer>({
+    task: 'speech synthesis',
+    closedMessage: 'the speaker is closed',
+    start: () => new Worker(WORKER_SOURCE, { eval: true, workerData: MESPEAK_FILES, resourceLimits: RESOURCE_LIMITS }),
+    decode: (message) => {
+      const reply = message as WorkerReply;
+      return 'wav' in reply ? Buffer.from(reply.wav) : new Error(`speech synthesis failed: ${reply.error}`);
+    },
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
   return {
-    speak(text, callOptions) {
-      if (closed) return Promise.reject(new Error('the speaker is closed'));
-      return new Promise<Buffer>((resolve, reject) => {
-        const budget = callOptions?.timeoutMs ?? timeoutMs;
-        const job: Job = { text: prepareSpeechText(text, maxChars), timeoutMs: budget, resolve, reject, timer: setTimeout(() => timeOut(job), budget) };
-        waiting.push(job);
-        next();
-      });
-    },
-    async close() {
-      closed = true;
-      for (const job of [...(running ? [running] : []), ...waiting.splice(0)]) {
-        clearTimeout(job.timer);
-        job.reject(new Error('the speaker is closed'));
-      }
-      running = undefined;
-      dropWorker();
-      await Promise.all(ending);
-    },
+    // A leading space: eSpeak reads its text as a command-line argument, where a leading '-' would be an option.
+    speak: (text, callOptions) => worker.run(` ${prepareSpeechText(text, maxChars)}`, callOptions),
+    close: () => worker.close(),
   };
 }
