@@ -99,10 +99,16 @@ export const IndexDocument = defineQueue(
 
 /**
  * `document.indexed`: QA has indexed the document, so a question asked now finds it; ingest then
- * marks it `ready`. A durable queue rather than a plain event: a lost one would leave the document
+ * marks it `ready` (or `failed`, with `error`, when QA could not index it). A durable queue rather than a plain event: a lost one would leave the document
  * `indexing` for good.
  */
 export const DocumentIndexed = defineQueue(
   'ingest.indexed',
-  z.object({ doc_id: z.string(), client_id: z.string(), chunks: z.number().int() }),
+  z.object({
+    doc_id: z.string(),
+    client_id: z.string(),
+    chunks: z.number().int(),
+    /** Set when QA gave up on the document: ingest then fails it with this reason. */
+    error: z.string().optional(),
+  }),
 );

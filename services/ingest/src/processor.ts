@@ -112,10 +112,11 @@ export class DocumentProcessor {
     }
   }
 
-  /** QA has indexed the document (`document.indexed`): it is `ready`, and the other services are told. */
+  /** QA has indexed the document (`document.indexed`): it is `ready`, and the other services are told; or QA gave up on it: it has failed. */
   async indexed(job: JobOf<typeof DocumentIndexed>): Promise<void> {
     const doc = await this.deps.docs.findForJob(job.doc_id, job.client_id);
     if (!doc || doc.status !== 'indexing') return; // deleted, or sent back for processing, meanwhile
+    if (job.error !== undefined) return this.fail(doc, job.error);
     await this.stage(doc, 'ready', { processing_ms: this.now() - (doc.processing_started_ms ?? this.now()) });
     processed().inc({ outcome: 'ready' });
     await this.deps.bus.publish(DocumentProcessed, {

@@ -225,6 +225,15 @@ describe('the hand-over to QA', () => {
     expect(storage.docs.stages(doc._id)).toEqual(['indexing']); // the test's own update only
   });
 
+  test('a document QA gave up on fails with its reason, and is announced as failed', async () => {
+    const doc = await queued('notes.txt', Buffer.from('Plain text notes'), 'text/plain');
+    await bare().process(jobFor(doc), CTX);
+    await bare().indexed({ ...jobFor(doc), chunks: 0, error: 'The document could not be indexed.' });
+    expect(await stored(doc)).toMatchObject({ status: 'failed', stage: 'failed', error: 'The document could not be indexed.' });
+    expect(bus.of('document.failed')).toEqual([expect.objectContaining({ doc_id: doc._id, error: 'The document could not be indexed.' })]);
+    expect(bus.of('document.processed')).toEqual([]);
+  });
+
   test("a report for another client's document, or one not waiting for QA, does nothing", async () => {
     const doc = await queued('notes.txt', Buffer.from('Plain text notes'), 'text/plain');
     await bare().indexed({ doc_id: doc._id, client_id: 'cli_intruder', chunks: 1 });

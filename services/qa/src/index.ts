@@ -1,4 +1,4 @@
-import { DocumentDeleted, DocumentIndexed, IndexDocument, ListDocumentFacts, type DocumentFacts } from '@perceptiq/contracts';
+import { DocumentDeleted, DocumentIndexed, IndexDocument, ListDocumentFacts, type DocumentFacts, type JobOf } from '@perceptiq/contracts';
 import { ContextSigner, loadTypeDefs, parseOrThrow, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { z } from 'zod';
@@ -65,6 +65,8 @@ const citationOut = ({ doc_id, filename, page, snippet, bbox, score }: Citation)
   score,
 });
 
+const INDEXING_FAILED = 'The document could not be indexed for questions and search. Retry it, or contact support with the document id.';
+
 /** A document summary as the schema shows it. */
 const summaryOut = ({ doc_id, doc_type, key_points, key_facts, ...rest }: DocumentSummaryAnswer) => ({ docId: doc_id, docType: doc_type, keyPoints: key_points, keyFacts: key_facts, ...rest });
 
@@ -78,10 +80,11 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
   const speaker = createSpeaker();
   // Its worker starts with the first document to index.
   const analyzer = createAnalyzer();
+  const indexed = bus.workQueue(DocumentIndexed);
   const indexer = new Indexer({
     bus,
     documents,
-    indexed: bus.workQueue(DocumentIndexed),
+    indexed,
     analyze: (source) => analyzer.run(source),
     logger,
   });
@@ -94,7 +97,14 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
         await Promise.all([speaker.close(), analyzer.close()]);
       });
       const subs = [
-        bus.workQueue(IndexDocument).consume((job) => indexer.index(job)),
+        bus.workQueue(IndexDocument).consume((job) => indexer.index(job), {
+          // A document QA cannot index must not wait in `indexing` for good: ingest fails it, and a retry starts over.
+          onGiveUp: (job, error) => {
+            const { doc_id, client_id } = job as JobOf<typeof IndexDocument>;
+            logger.error({ docId: doc_id, err: error.message }, 'indexing given up');
+            return indexed.enqueue({ doc_id, client_id, chunks: 0, error: INDEXING_FAILED });
+          },
+        }),
         // One replica forgets a deleted document for all: the index lives in the shared store.
         bus.subscribe(DocumentDeleted, async (e) => void (await documents.remove(e.client_id, e.doc_id)), { queue: 'qa' }),
       ];
