@@ -10,9 +10,11 @@ const MAX_HEADING_CHARS = 100;
 export const SECTION_NUMBER = /^(?:(?:ARTICLE|Article|SECTION|Section|§)\s*[\dIVXLC]+[A-Za-z]?(?:\.\d+)*[.:)]?|\(?\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[A-Za-z]\)|[IVXLC]+\.)(?=\s)/;
 /** "12. Term. The initial term…": a numbered heading at the start of a paragraph. */
 const INLINE_HEADING = new RegExp(`${SECTION_NUMBER.source}\\s+[\\p{Lu}][^.;:\\n]{1,80}?[.:](?=\\s)`, 'u');
+/** The line break before a line that opens a numbered section ("2. Termination. Either party…"): a paragraph starts there. */
+export const SECTION_LINE_BREAK = new RegExp(`\\n(?=[ \\t]*${INLINE_HEADING.source.slice(1)})`, 'u');
 // Paragraph breaks: blank lines, form feeds, the long runs of spaces that PDF-to-text tools leave
-// between paragraphs, and a line that opens a numbered section ("2. Termination. Either party…").
-const BLOCK_BREAK = new RegExp(`\\n[ \\t]*\\n+|\\f| {3,}|\\t{2,}|\\n(?=[ \\t]*${INLINE_HEADING.source.slice(1)})`, 'gu');
+// between paragraphs, and numbered sections (PDF text often has no blank line between them).
+const BLOCK_BREAK = new RegExp(`\\n[ \\t]*\\n+|\\f| {3,}|\\t{2,}|${SECTION_LINE_BREAK.source}`, 'gu');
 
 const TITLE_ONLY = new RegExp(`^${SECTION_NUMBER.source}\\s+[\\p{Lu}][^.;:\\n]{1,80}[.:]?$`, 'u');
 

@@ -1,4 +1,4 @@
-import { SECTION_NUMBER } from '../retrieval/chunker.js';
+import { SECTION_LINE_BREAK, SECTION_NUMBER } from '../retrieval/chunker.js';
 import { splitSentences } from '../retrieval/sentences.js';
 
 /** A piece of the document text, as offsets: a heading-like line or a sentence. */
@@ -8,7 +8,8 @@ export interface Segment {
   heading: boolean;
 }
 
-const BLOCK_BREAK = /\n[ \t]*\n|\f/g;
+// Paragraphs: blank lines, form feeds, and numbered sections, as the chunker cuts them.
+const BLOCK_BREAK = new RegExp(`\\n[ \\t]*\\n|\\f|${SECTION_LINE_BREAK.source}`, 'gu');
 const MAX_HEADING_CHARS = 160;
 const NUMBERED = new RegExp(`${SECTION_NUMBER.source}\\s+`);
 /** Page numbers and rules ("12", "Page 3 of 9", "-----"): no content, wherever they stand. */

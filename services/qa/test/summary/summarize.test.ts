@@ -203,3 +203,20 @@ describe('summarizeDocument', () => {
     expect(doc.key_facts.amounts.length).toBe(10);
   });
 });
+
+describe('text as PDF text layers give it (no blank line between paragraphs)', () => {
+  it('never glues a numbered section title to the sentence before it', () => {
+    const text = [
+      'MASTER SERVICES AGREEMENT',
+      'This Master Services Agreement is made on January 5, 2026 between Fabrikam Inc.',
+      'and Tailspin Toys Ltd.',
+      '1. Services. Fabrikam shall provide hosting services described in Exhibit A.',
+      '2. Term and Renewal. The initial term is one year. This Agreement renews',
+      'automatically for successive one-year terms unless either party gives written notice.',
+    ].join('\n');
+    const doc = summarizeDocument({ filename: 'msa.pdf', pages: [{ page: 1, text }] });
+    expect(doc.summary).toMatch(/^This Master Services Agreement is made on January 5, 2026 between Fabrikam Inc\. and Tailspin Toys Ltd\.( |$)/);
+    expect(doc.summary).not.toMatch(/\b1\. Services\./);
+    for (const point of doc.key_points) expect(point).not.toMatch(/^\d\. [A-Z][a-z]+( and [A-Z][a-z]+)?\.$/);
+  });
+});
