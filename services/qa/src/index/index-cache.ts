@@ -1,6 +1,9 @@
 import { ClientIndex } from '../retrieval/index.js';
 import type { IndexedDocuments } from './indexed-documents.js';
 
+/** Documents indexed between two turns of the event loop while an index is (re)built. */
+const YIELD_EVERY = 8;
+
 interface Cached {
   version: number;
   /** The index, with when each document in it was indexed: what the next update compares against. */
@@ -45,10 +48,15 @@ export class IndexCache {
     const stamps = await this.store.stamps(clientId);
     const changed = [...stamps].filter(([id, at]) => from?.stamps.get(id) !== at).map(([id]) => id);
     const docs = await this.store.some(clientId, changed);
-    // In place, with no await from here on: an ask or search runs synchronously on the index, so none sees it half-updated.
+    // In place. No call sees it half-updated: every call for this client awaits this update first,
+    // and an ask or search runs synchronously once it has the index.
     const index = from?.index ?? new ClientIndex();
     for (const id of from?.stamps.keys() ?? []) if (!stamps.has(id)) index.remove(id);
-    for (const doc of docs) index.addChunks(doc._id, doc.filename, doc.chunks);
+    for (const [i, doc] of docs.entries()) {
+      index.addChunks(doc._id, doc.filename, doc.chunks);
+      // A large workspace takes a while to index (about 0.5 ms a page): other clients' calls go on meanwhile.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+    }
     return { index, stamps };
   }
 }
