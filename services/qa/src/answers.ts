@@ -4,7 +4,7 @@ import { GenerativeError, type AnswerWriter } from './generative/index.js';
 import type { IndexCache } from './index/index-cache.js';
 import type { IndexedDocuments } from './index/indexed-documents.js';
 import type { DocumentSummary } from './summary/index.js';
-import { ask, type AskResult, type SearchResult } from './retrieval/index.js';
+import { ask, notAnswered, type AskResult, type SearchResult } from './retrieval/index.js';
 
 /** API.md's summary of one document. */
 export type DocumentSummaryAnswer = DocumentSummary & { doc_id: string; doc_type: string | null; pages: number };
@@ -64,7 +64,7 @@ export class Answers {
   private async generative(question: string, extractive: AskResult, writer: AnswerWriter): Promise<AskResult> {
     try {
       const written = await writer.write(question, extractive.citations);
-      if (!written.found) return { ...extractive, mode: 'generative', found: false, answer: `The documents do not appear to answer this: ${question}`, citations: [] };
+      if (!written.found) return { ...extractive, mode: 'generative', found: false, answer: notAnswered(question), citations: [] };
       return { ...extractive, mode: 'generative', answer: written.answer };
     } catch (err) {
       if (!(err instanceof GenerativeError)) throw err;
@@ -83,8 +83,12 @@ export class Answers {
   /** The documents a call may read: the named ones (checked), else the active set. */
   private async scope(clientId: string, named: string[] | undefined): Promise<string[]> {
     if (named?.length) return (await this.facts(clientId, named)).map((d) => d.doc_id);
-    const { documents } = await this.bus.request(ListDocumentFacts, { client_id: clientId, include_archived: false });
-    return documents.filter((d) => d.status === 'ready' && !d.archived).map((d) => d.doc_id);
+    return (await this.active(clientId)).filter((d) => d.status === 'ready').map((d) => d.doc_id);
+  }
+
+  /** The client's active (non-archived) documents, in any status, as ingest knows them now. */
+  async active(clientId: string): Promise<DocumentFacts[]> {
+    return (await this.bus.request(ListDocumentFacts, { client_id: clientId, include_archived: false })).documents;
   }
 
   /** The named documents' facts: each the caller's (else 404) and ready (else 409 with its status); archived ones count. */

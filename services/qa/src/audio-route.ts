@@ -1,5 +1,4 @@
-import { ListDocumentFacts } from '@perceptiq/contracts';
-import { AppError, signedStreamRoute, type Bus, type ContextSigner, type Logger } from '@perceptiq/platform';
+import { AppError, signedStreamRoute, type ContextSigner, type Logger } from '@perceptiq/platform';
 import type { Express } from 'express';
 import type { Answers } from './answers.js';
 import type { IndexedDocuments } from './index/indexed-documents.js';
@@ -8,7 +7,6 @@ import { documentLines, summarizeWorkspace } from './workspace-summary.js';
 
 export interface AudioRouteDeps {
   signer: ContextSigner;
-  bus: Pick<Bus, 'request'>;
   answers: Answers;
   documents: IndexedDocuments;
   speaker: Speaker;
@@ -40,8 +38,8 @@ export function mountAudioRoute(app: Express, deps: AudioRouteDeps): void {
         const one = await deps.answers.summary(clientId, docId);
         text = `${one.title}. ${one.summary}`;
       } else {
-        const [{ documents: facts }, summaries] = await Promise.all([
-          deps.bus.request(ListDocumentFacts, { client_id: clientId, include_archived: false }),
+        const [facts, summaries] = await Promise.all([
+          deps.answers.active(clientId),
           deps.documents.summaries(clientId),
         ]);
         text = [summarizeWorkspace(facts).summary, ...documentLines(facts, summaries).map((d) => d.summary)].join(' ');

@@ -1,4 +1,4 @@
-import { DocumentDeleted, DocumentIndexed, IndexDocument, ListDocumentFacts, type DocumentFacts, type JobOf } from '@perceptiq/contracts';
+import { DocumentDeleted, DocumentIndexed, IndexDocument, type DocumentFacts, type JobOf } from '@perceptiq/contracts';
 import { ContextSigner, loadTypeDefs, parseOrThrow, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { z } from 'zod';
@@ -114,7 +114,7 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
     },
     routes(app) {
       const signer = new ContextSigner(deps.secrets.contextSecret, deps.config.contextTtlSeconds * 1000, 'qa');
-      mountAudioRoute(app, { signer, bus, answers, documents, speaker, logger });
+      mountAudioRoute(app, { signer, answers, documents, speaker, logger });
     },
     resolvers: {
       JSON: JSONScalar,
@@ -173,7 +173,7 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
         },
         summary: async (_: unknown, _args: unknown, ctx: SubgraphContext) => {
           const clientId = requireClient(ctx).client_id;
-          const { documents: facts } = await bus.request(ListDocumentFacts, { client_id: clientId, include_archived: false });
+          const facts = await answers.active(clientId);
           return { ...summarizeWorkspace(facts), facts, clientId };
         },
         documentSummary: async (_: unknown, args: { docId: string }, ctx: SubgraphContext) => summaryOut(await answers.summary(requireClient(ctx).client_id, args.docId)),

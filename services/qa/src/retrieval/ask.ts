@@ -51,6 +51,9 @@ function scoreSentence(part: QuestionPart, hit: ChunkHit, sentence: Sentence, be
 }
 
 const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** What a question the documents do not answer is answered: a plain statement, not a guess. */
+export const notAnswered = (question: string) => `The documents do not appear to answer this: ${clean(question)}`;
 const bare = (s: string) => clean(s).replace(/[\s.:;]+$/, '').toLowerCase();
 const isHeading = (sentence: string, heading: string | null) => heading !== null && bare(sentence) === bare(heading);
 
@@ -78,7 +81,7 @@ function answerPart(index: ClientIndex, part: QuestionPart, options: AskOptions)
   scored.sort((a, b) => b.score - a.score);
   const confidence = Math.round(Math.min(1, Math.max(0, scored[0]?.score ?? 0)) * 1000) / 1000;
   if (!scored.length || confidence < minConfidence) {
-    return { question: part.text, answer: `The documents do not appear to answer this: ${clean(part.text)}`, found: false, confidence, citations: [] };
+    return { question: part.text, answer: notAnswered(part.text), found: false, confidence, citations: [] };
   }
   const citations: Citation[] = scored.slice(0, topK).map(({ hit, sentence, score }) => ({
     doc_id: hit.chunk.doc_id,
