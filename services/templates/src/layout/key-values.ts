@@ -19,10 +19,10 @@ interface Found {
 }
 
 /** The line's tokens, or the line itself as one token when it carries none. */
-const tokensOf = (line: Line): Token[] => (line.tokens.length ? line.tokens : [{ text: line.text, page: line.page, bbox: line.bbox }]);
+export const tokensOf = (line: Line): Token[] => (line.tokens.length ? line.tokens : [{ text: line.text, page: line.page, bbox: line.bbox }]);
 
 /** Boxes of the characters [from, to) of the tokens joined with single spaces. */
-function boxesOf(tokens: Token[], from: number, to: number): Box[] {
+export function boxesOf(tokens: Token[], from: number, to: number): Box[] {
   const boxes: Box[] = [];
   let at = 0;
   for (const t of tokens) {
