@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractText } from '../../services/ingest/dist/extract/index.js';
 import { ask, ClientIndex, type SourceDocument } from '../../services/qa/dist/retrieval/index.js';
+import { ms, pct, quantile, table, verdict } from './figures.js';
 import type { Suite, SuiteContext, SuiteReport } from './suite.js';
 
 /**
@@ -86,13 +87,6 @@ async function loadContracts(dir: string): Promise<Contract[]> {
   return out;
 }
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
-};
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-const ms = (x: number) => `${x.toFixed(1)} ms`;
-const verdict = (ok: boolean) => (ok ? 'PASS' : 'SHORT');
 
 interface Accuracy {
   answerable: number;
@@ -207,7 +201,6 @@ async function runQa(ctx: SuiteContext): Promise<SuiteReport> {
     ['search p95', `≤ ${TARGETS.searchP95} ms`, ms(searchP95), verdict(searchP95 <= TARGETS.searchP95)],
     [`indexing (${pages} pages, ${copies * contracts.length} documents)`, `≥ ${TARGETS.pagesPerSec} pages/s`, `${pagesPerSec.toFixed(0)} pages/s`, verdict(pagesPerSec >= TARGETS.pagesPerSec)],
   ];
-  const table = (head: string[], body: string[][]) => [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i ? '---:' : '---')).join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const markdown = [
     `The QA service's retrieval core (\`services/qa/src/retrieval\`: structure-aware chunks, minisearch BM25+ with contract vocabulary expansion, extractive sentence answers), in process, without an LLM, on \`bench-data/contracts\` (${contracts.length} CUAD v1 contracts, read in place). Each contract's .txt is paginated by ingest's own text extractor (\`extractText\`: nominal Letter pages of 78 × 54 characters, broken at a paragraph break in a page's last third, words with boxes), which gave ${pagesPerCopy} pages; all contracts are indexed as one client, and each is asked its 10 CUAD category questions verbatim, narrowed to its own doc_id. A citation is a hit when its character range (page offsets mapped back to file offsets) overlaps a gold answer span; hit@k counts the first k citations of the answer (none when it says \`found: false\`). Speed: the contracts repeated ${copies} times as distinct documents in one client index; asks over one document, over the whole index and again over one document; searches of ${SEARCH_QUERIES.length} queries (words, phrases, a prefix, a typo) with and without a doc filter. Rebuilding the ${pages}-page index from its stored chunks (what a QA replica does when a client's index version moved) took ${ms(rebuildMs)}. The topic vocabulary (\`services/qa/src/retrieval/vocabulary.ts\`) and the default found:false threshold were tuned on these same 18 contracts: there is no held-out set, so expect lower accuracy on contracts unlike them.`,
     '',

@@ -38,15 +38,18 @@ const STRING = 'partner@example.com';
  * A value the JSON Schema accepts, with every optional property set (so every variable a route
  * can send is sent) and numbers at their maximum (so lists are sized at their largest).
  */
-function sample(schema: Json): unknown {
-  if (schema.anyOf) return sample(schema.anyOf[0]);
+function sample(schema: Json, defs: Json = {}): unknown {
+  const $defs = { ...defs, ...(schema.$defs ?? {}) };
+  if (schema.$ref) return sample($defs[String(schema.$ref).replace('#/$defs/', '')], $defs);
+  if (schema.anyOf) return sample(schema.anyOf[0], $defs);
   if (schema.enum) return schema.enum[0];
   if (schema.const !== undefined) return schema.const;
   switch (schema.type) {
     case 'object':
-      return Object.fromEntries(Object.entries((schema.properties ?? {}) as Record<string, Json>).map(([key, value]) => [key, sample(value)]));
+      return Object.fromEntries(Object.entries((schema.properties ?? {}) as Record<string, Json>).map(([key, value]) => [key, sample(value, $defs)]));
     case 'array':
-      return [sample(schema.items)];
+      if (schema.prefixItems) return (schema.prefixItems as Json[]).map((item) => sample(item, $defs));
+      return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () => sample(schema.items, $defs));
     case 'string':
       return STRING.slice(0, schema.maxLength ?? STRING.length);
     case 'integer':
@@ -55,6 +58,8 @@ function sample(schema: Json): unknown {
     case 'boolean':
       return true;
   }
+  // `{}`: any value (a batch item is checked on its own, later).
+  if (Object.keys(schema).filter((k) => k !== 'description').length === 0) return STRING;
   throw new Error(`no sample value for the JSON Schema ${JSON.stringify(schema)}`);
 }
 

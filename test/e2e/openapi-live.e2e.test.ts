@@ -76,6 +76,30 @@ describe.each(['embedded', 'distributed'] as const)('%s: live answers match /v1/
     await check('get', '/v1/summary/audio', '/v1/summary/audio?docId=doc_unknown', { key }, 404);
   });
 
+  test('templates: list, generate, extract (tokens, text, batch), delete, and their refusals', async () => {
+    const key = client.api_key;
+    await check('get', '/v1/templates', '/v1/templates', { key }, 200);
+    const tokens = [
+      { text: 'Invoice #', bbox: [0.11, 0.14, 0.09, 0.02], page: 1 },
+      { text: 'INV-123', bbox: [0.21, 0.14, 0.1, 0.02], page: 1 },
+      { text: 'Date:', bbox: [0.11, 0.18, 0.05, 0.02], page: 1 },
+      { text: '2024-03-15', bbox: [0.21, 0.18, 0.1, 0.02], page: 1 },
+    ];
+    const made = await check('post', '/v1/templates/generate', '/v1/templates/generate', { key, body: { name: 'Live check', sample: { ocr_tokens: tokens } } }, 201);
+    await check('post', '/v1/templates/generate', '/v1/templates/generate', { key, body: { name: 'By fields', fields: [{ name: 'po', type: 'id' }] } }, 201);
+    await check('post', '/v1/templates/generate', '/v1/templates/generate', { key, body: { name: 'Nothing' } }, 400);
+    await check('post', '/v1/templates/generate', '/v1/templates/generate', { key, body: { name: 'Theirs', sample: { doc_id: 'doc_unknown' } } }, 404);
+    await check('post', '/v1/templates/smart/extract', '/v1/templates/smart/extract', { key, body: { ocr_tokens: tokens, top_k_templates: 3 } }, 200);
+    await check('post', '/v1/templates/smart/extract', '/v1/templates/smart/extract', { key, body: { document_text: 'Invoice Number: INV-9\nTotal: $12.00\nLine 1 Widget 2 x $6.00' } }, 200);
+    await check('post', '/v1/templates/smart/extract', '/v1/templates/smart/extract', { key, body: { ocr_tokens: tokens, template_id: made.body.template_id } }, 200);
+    await check('post', '/v1/templates/smart/extract', '/v1/templates/smart/extract', { key, body: { ocr_tokens: tokens, template_id: 'tpl_unknown' } }, 404);
+    await check('post', '/v1/templates/smart/extract', '/v1/templates/smart/extract', { key, body: { ocr_tokens: [{ text: '', bbox: [0, 0, 1, 1] }] } }, 400);
+    await check('post', '/v1/templates/smart/extract/batch', '/v1/templates/smart/extract/batch', { key, body: { items: [{ ocr_tokens: tokens }, 'bad', { document_text: 'Total: $4.00' }] } }, 200);
+    await check('delete', '/v1/templates/{id}', '/v1/templates/tpl_builtin_invoice', { key }, 409);
+    await check('delete', '/v1/templates/{id}', `/v1/templates/${made.body.template_id}`, { key }, 200);
+    await check('delete', '/v1/templates/{id}', `/v1/templates/${made.body.template_id}`, { key }, 404);
+  });
+
   test('documents: list, read, status, summary, restore, retry, delete', async () => {
     const key = client.api_key;
     await check('get', '/v1/documents', '/v1/documents', { key }, 200);

@@ -29,7 +29,7 @@ const EXPECTED: Record<string, { status: number; code?: string }> = {
   'POST /api/access/request': { status: 202 },
   'POST /api/access/enable': { status: 201 },
   'POST /api/access/rotate': { status: 200 },
-  'POST /v1/templates/smart/extract': { status: 501, code: 'not_implemented' },
+  'POST /v1/templates/smart/extract': { status: 200 },
 };
 
 const snippets = extractSnippets(readPublishedPage());

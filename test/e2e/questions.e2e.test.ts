@@ -173,10 +173,12 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     expect((await search(`q=${encodeURIComponent('契約 🔁')}`)).status).toBe(200);
   });
 
-  test("a contract's summary names its parties, dates and terms; the workspace summary has a line per document", async () => {
+  test("a contract's summary names its type, parties, dates and terms; the workspace summary has a line per document", async () => {
+    // The type is the templates service's, decided shortly after the document is ready.
+    await pollUntil(() => call(stack.restUrl, 'GET', `/v1/documents/${supplyId}?words=false`, { key: a.api_key }), (r) => r.body.doc_type != null, 30_000);
     const one = await call(stack.restUrl, 'GET', `/v1/summary?docId=${supplyId}`, { key: a.api_key });
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ doc_id: supplyId, title: 'MASTER SUPPLY AGREEMENT', doc_type: null, pages: 2 });
+    expect(one.body).toMatchObject({ doc_id: supplyId, title: 'MASTER SUPPLY AGREEMENT', doc_type: 'contract', pages: 2 });
     expect(one.body.summary).toMatch(/^This Master Supply Agreement is made on March 3, 2025/);
     expect(one.body.key_facts.parties).toEqual(expect.arrayContaining(['Northwind Traders Inc.', 'Contoso Ltd.']));
     expect(one.body.key_facts.dates).toContain('March 3, 2025');
@@ -185,6 +187,8 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     const all = await call(stack.restUrl, 'GET', '/v1/summary', { key: a.api_key });
     expect(all.body.scope).toBe('workspace');
     const line = all.body.documents.find((d: { doc_id: string }) => d.doc_id === supplyId);
+    expect(line.doc_type).toBe('contract');
+    expect(all.body.by_type.contract).toBeGreaterThanOrEqual(1);
     expect(line.summary).toMatch(/^MASTER SUPPLY AGREEMENT \(2 pages\): This Master Supply Agreement/);
     expect(envelopeProblems(await call(stack.restUrl, 'GET', `/v1/summary?docId=${otherId}`, { key: a.api_key }), 404, 'not_found')).toEqual([]);
     const viaGraph = await gql(stack.gatewayUrl, 'query($id: ID!) { document(id: $id) { summary { title keyFacts { parties } } } }', { id: supplyId }, { authorization: `Bearer ${a.api_key}` });

@@ -28,6 +28,7 @@ const CONTRACT_ROUTE_SCOPES: Record<string, string | null> = {
   'POST /v1/templates/generate': 'templates',
   'POST /v1/templates/smart/extract': 'templates',
   'POST /v1/templates/smart/extract/batch': 'templates',
+  'DELETE /v1/templates/{id}': 'templates',
   'GET /v1/search': 'search',
   'GET /v1/export': 'export',
   'POST /v1/tagging': 'tagging',
@@ -154,8 +155,8 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
 
   test('gateway: an operation seen before (sent straight to its subgraph) gets the same auth, scope and error rules', async () => {
     // The first business call is validated by Apollo Server; the repeats take the pass-through.
-    const query = 'query Repeat($id: ID!) { templates { templateId } document(id: $id) { id } }';
-    const single = 'query RepeatOne { templates { templateId } }';
+    const query = 'query Repeat($id: ID!) { dashboardMetrics { period } document(id: $id) { id } }';
+    const single = 'query RepeatOne { dashboardMetrics { period } }';
     for (let i = 0; i < 3; i++) {
       const ok = await gql(stack.gatewayUrl, single, {}, bearer('business'));
       expect(ok.status).toBe(200);
@@ -166,7 +167,7 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     expect(Number(/perceptiq_gateway_operations_total\{path="fast"\} (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(2);
     const starter = await gql(stack.gatewayUrl, single, {}, bearer('starter'));
     expect(starter.status).toBe(403);
-    expect(starter.body.errors?.[0]?.extensions).toMatchObject({ code: 'insufficient_scope', details: { required_scope: 'templates' } });
+    expect(starter.body.errors?.[0]?.extensions).toMatchObject({ code: 'insufficient_scope', details: { required_scope: 'metrics' } });
     expect(starter.body.data ?? null).toBeNull();
     const noKey = await gql(stack.gatewayUrl, single, {}, {});
     expect(noKey.status).toBe(401);

@@ -54,13 +54,20 @@ describe.each(['embedded', 'distributed'] as const)('%s: the typed client runs t
     expect(found.data?.hits.map((h) => h.filename)).toEqual(['contract.txt']);
   }, 60_000);
 
+  test('smart extraction is typed end to end: fields keyed by name, with boxes', async () => {
+    const client = createPerceptiqClient({ baseUrl: stack.restUrl, apiKey });
+    const res = await client.POST('/v1/templates/smart/extract', {
+      body: { ocr_tokens: [{ text: 'Invoice #', bbox: [0.11, 0.14, 0.09, 0.02], page: 1 }, { text: 'INV-123', bbox: [0.21, 0.14, 0.1, 0.02], page: 1 }], document_text: '', document_images: [], top_k_templates: 3 },
+    });
+    expect({ status: res.response.status, error: res.error }).toEqual({ status: 200, error: undefined });
+    expect(res.data!.fields.invoice_number).toMatchObject({ value: 'INV-123', bbox: [0.21, 0.14, 0.1, 0.02] });
+  }, 60_000);
+
   test("the page's unbuilt calls answer 501 not_implemented in the envelope, typed as the error", async () => {
     const client = createPerceptiqClient({ baseUrl: stack.restUrl, apiKey });
     const answers = [
       await client.POST('/v1/compare', { body: { baseId: 'doc_1', compareId: 'doc_2' } }),
-      await client.POST('/v1/templates/smart/extract', {
-        body: { ocr_tokens: [{ text: 'INV-123', bbox: [0.21, 0.14, 0.1, 0.02], page: 1 }], document_text: '', document_images: [], top_k_templates: 3 },
-      }),
+      await client.POST('/v1/tagging', { body: { text: 'Invoice INV-123 from Contoso Ltd.' } }),
     ];
     for (const answer of answers) {
       expect({ status: answer.response.status, code: answer.error?.error.code, request_id: answer.error?.error.request_id }).toEqual({

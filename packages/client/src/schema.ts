@@ -380,6 +380,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one of the client's own templates (built-ins cannot be deleted: 409) */
+        delete: operations["deleteTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates/generate": {
         parameters: {
             query?: never;
@@ -389,7 +406,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a template from fields or a sample */
+        /** Create a template from a field list, a sample (doc_id, ocr_tokens or document_text), or both */
         post: operations["generateTemplate"];
         delete?: never;
         options?: never;
@@ -406,7 +423,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Extract fields from OCR tokens, text or images */
+        /**
+         * Extract fields from OCR tokens, text or images
+         * @description Tokens may be words or lines; boxes in other tools' conventions (polygon, boundingBox, pixels with page_size) are converted. With only document_images, OCR runs first; with only document_text, fields come without boxes.
+         */
         post: operations["smartExtract"];
         delete?: never;
         options?: never;
@@ -482,6 +502,22 @@ export interface components {
             status: string;
             tags: string[];
         };
+        /** @description Fields extracted when the document became ready, with its best-matching template */
+        DocumentExtraction: {
+            doc_type: string | null;
+            extracted_at: string;
+            fields: {
+                [key: string]: components["schemas"]["ExtractedField"];
+            };
+            key_values: components["schemas"]["KeyValue"][];
+            /** @description Table rows, each keyed by column name */
+            line_items?: {
+                [key: string]: components["schemas"]["ExtractedField"];
+            }[];
+            score: number;
+            template_id: string;
+            template_name: string;
+        };
         /** @description Every error answer: the code, a message for people, the request id, and details */
         Error: {
             error: {
@@ -493,7 +529,7 @@ export interface components {
                 request_id: string;
             };
         };
-        /** @description One field extracted from a document, with where it was found */
+        /** @description One field extracted from a document, with where it was found (page and box are null from text) */
         ExtractedField: {
             bbox: components["schemas"]["BBox"] | null;
             confidence: number;
@@ -503,40 +539,61 @@ export interface components {
             source_text: string | null;
             value: string | null;
         };
-        /** @description A word or line from OCR, with its box */
-        OcrToken: {
-            bbox: components["schemas"]["BBox"];
-            page: number;
-            text: string;
+        /** @description A label and its value as laid out on the page (boxes null from text) */
+        KeyValue: {
+            confidence: number;
+            key: string;
+            key_bbox: components["schemas"]["BBox"] | null;
+            page: number | null;
+            value: string;
+            value_bbox: components["schemas"]["BBox"] | null;
         };
         SmartExtractPayload: {
             /**
-             * @description base64 or data: URLs
+             * @description base64 or data: URLs, at most about 675 KB of image each
              * @default []
              */
             document_images: string[];
             /** @default  */
             document_text: string;
             /** @default [] */
-            ocr_tokens: components["schemas"]["OcrToken"][];
+            ocr_tokens: {
+                bbox?: number[];
+                boundingBox?: {
+                    Height: number;
+                    Left: number;
+                    Top: number;
+                    Width: number;
+                };
+                /** @default 1 */
+                page: number;
+                polygon?: number[] | ({
+                    x: number;
+                    y: number;
+                } | [
+                    number,
+                    number
+                ])[];
+                text: string;
+            }[];
+            /** @description The page size in the unit of pixel boxes; without it boxes are page fractions (0..1) */
+            page_size?: {
+                height: number;
+                width: number;
+            };
             template_id?: string;
             /** @default 3 */
             top_k_templates: number;
         };
         SmartExtractResult: {
+            /** @description Keyed by field name; a field not found has value null */
             fields: {
                 [key: string]: components["schemas"]["ExtractedField"];
             };
-            key_values: {
-                confidence: number;
-                key: string;
-                key_bbox: components["schemas"]["BBox"];
-                page: number;
-                value: string;
-                value_bbox: components["schemas"]["BBox"];
-            }[];
+            key_values: components["schemas"]["KeyValue"][];
+            /** @description Table rows, each keyed by column name */
             line_items?: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["ExtractedField"];
             }[];
             template_id: string | null;
             templates: {
@@ -548,6 +605,8 @@ export interface components {
         };
         Template: {
             builtin: boolean;
+            /** @description null for built-ins */
+            created_at: string | null;
             doc_type: string | null;
             fields: components["schemas"]["TemplateField"][];
             name: string;
@@ -555,6 +614,8 @@ export interface components {
         };
         TemplateField: {
             description: string;
+            /** @description The labels the value is found next to */
+            labels: string[];
             name: string;
             required: boolean;
             /** @enum {string} */
@@ -2022,6 +2083,8 @@ export interface operations {
                         doc_id: string;
                         doc_type: string | null;
                         error: string | null;
+                        /** @description Fields found when it became ready, when a template matched well enough */
+                        extraction: components["schemas"]["DocumentExtraction"] | null;
                         filename: string;
                         language: string | null;
                         mime_type: string;
@@ -3509,7 +3572,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (once this capability ships; 501 not_implemented until then) */
+            /** @description Success */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3588,8 +3651,128 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_implemented */
-            501: {
+            /** @description unavailable */
+            503: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                        template_id: string;
+                    };
+                };
+            };
+            /** @description invalid_request */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description insufficient_scope */
+            403: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal */
+            500: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -3625,11 +3808,28 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Delivery note",
+                 *       "doc_type": "delivery_note",
+                 *       "fields": [
+                 *         {
+                 *           "name": "delivery_date",
+                 *           "type": "date",
+                 *           "labels": [
+                 *             "Delivered on"
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     doc_type?: string;
                     fields?: {
+                        description?: string;
                         labels?: string[];
                         name: string;
+                        required?: boolean;
                         /** @enum {string} */
                         type: "string" | "date" | "money" | "number" | "id" | "address" | "email" | "phone" | "percent" | "boolean";
                     }[];
@@ -3637,7 +3837,29 @@ export interface operations {
                     sample?: {
                         doc_id: string;
                     } | {
-                        ocr_tokens: components["schemas"]["OcrToken"][];
+                        ocr_tokens: {
+                            bbox?: number[];
+                            boundingBox?: {
+                                Height: number;
+                                Left: number;
+                                Top: number;
+                                Width: number;
+                            };
+                            /** @default 1 */
+                            page?: number;
+                            polygon?: number[] | ({
+                                x: number;
+                                y: number;
+                            } | [
+                                number,
+                                number
+                            ])[];
+                            text: string;
+                        }[];
+                        page_size?: {
+                            height: number;
+                            width: number;
+                        };
                     } | {
                         document_text: string;
                     };
@@ -3645,7 +3867,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success (once this capability ships; 501 not_implemented until then) */
+            /** @description Success */
             201: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3708,6 +3930,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description conflict */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description payload_too_large */
             413: {
                 headers: {
@@ -3750,19 +3985,6 @@ export interface operations {
             };
             /** @description internal */
             500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_implemented */
-            501: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -3831,7 +4053,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success (once this capability ships; 501 not_implemented until then) */
+            /** @description Success */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3947,19 +4169,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_implemented */
-            501: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description unavailable */
             503: {
                 headers: {
@@ -4018,12 +4227,13 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    items: components["schemas"]["SmartExtractPayload"][];
+                    /** @description Smart-extraction payloads; an item that is not one is answered `ok: false` in its place */
+                    items: unknown[];
                 };
             };
         };
         responses: {
-            /** @description Success (once this capability ships; 501 not_implemented until then) */
+            /** @description Success */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4037,6 +4247,9 @@ export interface operations {
                         results: {
                             error?: {
                                 code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
                                 message: string;
                             };
                             index: number;
@@ -4125,19 +4338,6 @@ export interface operations {
             };
             /** @description internal */
             500: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_implemented */
-            501: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];

@@ -9,7 +9,6 @@ export const DocumentFacts = z.object({
   doc_id: z.string(),
   filename: z.string(),
   status: DocumentStatus,
-  doc_type: z.string().nullable(),
   page_count: z.number().int(),
   archived: z.boolean(),
   created_at: z.string(),
@@ -110,5 +109,21 @@ export const DocumentIndexed = defineQueue(
     chunks: z.number().int(),
     /** Set when QA gave up on the document: ingest then fails it with this reason. */
     error: z.string().optional(),
+  }),
+);
+
+/**
+ * OCR of one image for a service that has no engine of its own (smart extraction from
+ * `document_images`): ingest reads it with the engine and limits it uses for uploads. The image
+ * travels base64-encoded inside a bus message (about 1 MB), hence its size limit.
+ */
+export const RecognizeImage = defineRequest(
+  'ingest.ocr.image',
+  z.object({ client_id: z.string(), image_base64: z.string().min(1).max(900_000) }),
+  z.object({
+    width: z.number(),
+    height: z.number(),
+    confidence: z.number(),
+    words: z.array(PageWord),
   }),
 );

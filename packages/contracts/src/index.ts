@@ -6,3 +6,4 @@ export * from './access.js';
 export * from './documents.js';
 export * from './services.js';
 export * from './access-api.js';
+export * from './templates.js';

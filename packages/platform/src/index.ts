@@ -31,3 +31,4 @@ export * from './edge-auth.js';
 export * from './http/json-client.js';
 export * from './usage-recorder.js';
 export * from './graphql-endpoint.js';
+export { JSONScalar } from './json-scalar.js';

@@ -72,6 +72,7 @@ export async function serveService(module: ServiceModule, deps: ServiceDeps, por
     resolvers: module.resolvers,
     signer: new ContextSigner(secrets.contextSecret, config.contextTtlSeconds * 1000, module.name),
     logger,
+    edgeBodyLimitBytes: config.rest.jsonBodyLimitBytes,
   });
   module.routes?.(app);
   return { ...(await listen(app, config.host, port, lifecycle, module.name, subgraph.lane)), graphql: subgraph.handle };

@@ -26,7 +26,12 @@ export interface SubgraphOptions {
   resolvers: SubgraphResolvers;
   signer: ContextSigner;
   logger: Logger;
+  /** The largest JSON body the edge accepts (`JSON_BODY_LIMIT_BYTES`): a body it let in must reach its subgraph. */
+  edgeBodyLimitBytes: number;
 }
+
+/** The query text and the variables' re-encoding around a body the edge accepted. */
+const BODY_HEADROOM_BYTES = 1024 * 1024;
 
 export interface Subgraph {
   /** Run one call: what the HTTP route does, without HTTP (the gateway's in-process endpoint when embedded, whose call carries its caller). */
@@ -72,8 +77,9 @@ export function createSubgraph(options: SubgraphOptions): Subgraph {
     logger: options.logger,
     method: 'POST',
     path: '/graphql',
-    // Room for the base64 uploads of small files (5 MB each) that ingest accepts through GraphQL.
-    limitBytes: 8 * 1024 * 1024,
+    // Room for the base64 uploads of small files (5 MB each) that ingest accepts through GraphQL,
+    // and for any JSON body the edge accepted (smart extraction's payloads pass through as they are).
+    limitBytes: Math.max(8 * 1024 * 1024, options.edgeBodyLimitBytes + BODY_HEADROOM_BYTES),
     // The signature first: a body from anyone else is never read.
     authenticate: (req) => {
       const ctx = verify(req.headers as GraphQLCall['headers']);

@@ -1,8 +1,10 @@
 import { DocumentPage } from '@perceptiq/contracts';
+import { snakeKeys } from '@perceptiq/platform';
 import { z } from 'zod';
 import type { RouteDef, RouteInput } from '../route.js';
 import { gql } from './actions.js';
-import { BBox, Document } from './shapes.js';
+import { EXTRACTED_FIELDS, extractionOut } from './extraction-shape.js';
+import { BBox, Document, DocumentExtraction } from './shapes.js';
 
 export const DocId = z.string().min(1).max(64);
 /** `/v1/documents/{id}`: the path param, and the `$id` variable of the routes that take only it. */
@@ -50,6 +52,7 @@ const StatusAnswer = z.object({
 const Word = z.object({ text: z.string(), bbox: BBox, confidence: z.number() });
 const DocumentDetail = Document.extend({
   error: z.string().nullable(),
+  extraction: DocumentExtraction.nullable().describe('Fields found when it became ready, when a template matched well enough'),
   text: z.string(),
   pages: z.array(DocumentPage.extend({ low_quality: z.boolean(), words: z.array(Word).optional() })),
 });
@@ -120,10 +123,16 @@ export const DOCUMENT_ROUTES: RouteDef[] = [
     query: z.object({ words: z.enum(['true', 'false']).default('true').transform((v) => v === 'true') }),
     status: 200,
     response: DocumentDetail,
-    action: gql(
-      `query Document($id: ID!, $words: Boolean!) { document(id: $id) { ${DOCUMENT_FIELDS} error text pages { page text source confidence width height lowQuality words @include(if: $words) { text bbox confidence } } } }`,
-      ({ params, query }) => ({ id: params.id, words: query.words }),
-    ),
+    action: {
+      kind: 'graphql',
+      document: `query Document($id: ID!, $words: Boolean!) { document(id: $id) { ${DOCUMENT_FIELDS} error text pages { page text source confidence width height lowQuality words @include(if: $words) { text bbox confidence } }
+        extraction { templateId templateName docType score extractedAt ${EXTRACTED_FIELDS} } } }`,
+      variables: ({ params, query }) => ({ id: params.id, words: query.words }),
+      shape: (data) => {
+        const { extraction, ...doc } = data.document as { extraction: Parameters<typeof extractionOut>[0] | null };
+        return { ...snakeKeys<Record<string, unknown>>(doc), extraction: extraction && extractionOut(extraction) };
+      },
+    },
   },
   {
     operationId: 'deleteDocument',

@@ -1,3 +1,4 @@
+import { FieldType, OcrToken as ContractOcrToken, SmartExtractPayload as ContractSmartExtractPayload } from '@perceptiq/contracts';
 import { z } from 'zod';
 
 /**
@@ -46,14 +47,28 @@ export const ExtractedField = z
     bbox: BBox.nullable(),
     source_text: z.string().nullable(),
   })
-  .meta({ id: 'ExtractedField', description: 'One field extracted from a document, with where it was found' });
+  .meta({ id: 'ExtractedField', description: 'One field extracted from a document, with where it was found (page and box are null from text)' });
+
+export const KeyValue = z
+  .object({
+    key: z.string(),
+    value: z.string(),
+    confidence: z.number(),
+    page: z.number().int().nullable(),
+    key_bbox: BBox.nullable(),
+    value_bbox: BBox.nullable(),
+  })
+  .meta({ id: 'KeyValue', description: 'A label and its value as laid out on the page (boxes null from text)' });
+
+const LineItems = z.array(z.record(z.string(), ExtractedField)).describe('Table rows, each keyed by column name');
 
 export const TemplateField = z
   .object({
     name: z.string(),
-    type: z.enum(['string', 'date', 'money', 'number', 'id', 'address', 'email', 'phone', 'percent', 'boolean']),
+    type: FieldType,
     required: z.boolean(),
     description: z.string(),
+    labels: z.array(z.string()).describe('The labels the value is found next to'),
   })
   .meta({ id: 'TemplateField' });
 
@@ -64,33 +79,35 @@ export const Template = z
     doc_type: z.string().nullable(),
     builtin: z.boolean(),
     fields: z.array(TemplateField),
+    created_at: z.string().nullable().describe('null for built-ins'),
   })
   .meta({ id: 'Template' });
 
-export const OcrToken = z
-  .object({ text: z.string().max(1_000_000), bbox: BBox, page: z.number().int().min(1) })
-  .meta({ id: 'OcrToken', description: 'A word or line from OCR, with its box' });
+export const OcrToken = ContractOcrToken.meta({ id: 'OcrToken', description: 'A word or line from OCR, with its box: bbox [x, y, w, h], polygon or boundingBox' });
 
-/** The published smart-extraction payload, exactly. */
-export const SmartExtractPayload = z
-  .object({
-    ocr_tokens: z.array(OcrToken).max(20_000).default([]),
-    document_text: z.string().max(1_000_000).default(''),
-    document_images: z.array(z.string()).max(20).default([]).describe('base64 or data: URLs'),
-    top_k_templates: z.number().int().min(1).max(20).default(3),
-    template_id: z.string().max(64).optional(),
-  })
-  .meta({ id: 'SmartExtractPayload' });
+/** The published smart-extraction payload, exactly (plus `page_size` for pixel boxes). */
+export const SmartExtractPayload = ContractSmartExtractPayload.meta({ id: 'SmartExtractPayload' });
 
 export const SmartExtractResult = z
   .object({
     templates: z.array(z.object({ template_id: z.string(), name: z.string(), score: z.number() })),
     template_id: z.string().nullable(),
-    fields: z.record(z.string(), ExtractedField),
-    key_values: z.array(
-      z.object({ key: z.string(), value: z.string(), confidence: z.number(), page: z.number().int(), key_bbox: BBox, value_bbox: BBox }),
-    ),
-    line_items: z.array(z.record(z.string(), z.unknown())).optional(),
+    fields: z.record(z.string(), ExtractedField).describe('Keyed by field name; a field not found has value null'),
+    key_values: z.array(KeyValue),
+    line_items: LineItems.optional(),
     warnings: z.array(z.string()),
   })
   .meta({ id: 'SmartExtractResult' });
+
+export const DocumentExtraction = z
+  .object({
+    template_id: z.string(),
+    template_name: z.string(),
+    doc_type: z.string().nullable(),
+    score: z.number(),
+    fields: z.record(z.string(), ExtractedField),
+    key_values: z.array(KeyValue),
+    line_items: LineItems.optional(),
+    extracted_at: z.string(),
+  })
+  .meta({ id: 'DocumentExtraction', description: 'Fields extracted when the document became ready, with its best-matching template' });

@@ -12,7 +12,6 @@ export interface DocumentRecord {
   page_count: number;
   sha256: string;
   status: DocumentStatus;
-  doc_type: string | null;
   tags: string[];
   language: string | null;
   ocr_confidence: number | null;
@@ -43,7 +42,6 @@ export function queuedDocument(fields: NewDocument): DocumentRecord {
     page_count: 0,
     status: 'queued',
     stage: 'queued',
-    doc_type: null,
     tags: [],
     language: null,
     ocr_confidence: null,
@@ -174,13 +172,12 @@ export class DocumentRepository {
     const filter: Record<string, unknown> = { client_id: clientId };
     if (!includeArchived) filter.archived = false;
     const docs = await this.docs
-      .find(filter, { sort: { created_at: -1 }, projection: { filename: 1, status: 1, doc_type: 1, page_count: 1, archived: 1, created_at: 1 } })
+      .find(filter, { sort: { created_at: -1 }, projection: { filename: 1, status: 1, page_count: 1, archived: 1, created_at: 1 } })
       .toArray();
     return docs.map((d) => ({
       doc_id: d._id,
       filename: d.filename,
       status: d.status,
-      doc_type: d.doc_type,
       page_count: d.page_count,
       archived: d.archived,
       created_at: d.created_at,

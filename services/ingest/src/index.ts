@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { DocumentIndexed, GetDocumentPages, IndexDocument, ListDocumentFacts, ProcessDocument } from '@perceptiq/contracts';
+import { DocumentIndexed, ExtractDocument, GetDocumentPages, IndexDocument, ListDocumentFacts, ProcessDocument, RecognizeImage } from '@perceptiq/contracts';
 import { ContextSigner, loadTypeDefs, type ServiceFactory } from '@perceptiq/platform';
 import { DocumentRepository } from './documents.js';
 import { sniffType } from './extract/sniff.js';
 import { IngestService } from './ingest-service.js';
 import { createTesseractEngine, type OcrEngine } from './ocr/index.js';
+import { recognizeImage } from './recognize-image.js';
 import { PageRepository } from './pages.js';
 import { DocumentProcessor } from './processor.js';
 import { receiveEncoded, type ReceiveOptions } from './receive-upload.js';
@@ -62,6 +63,7 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
     blobs,
     bus,
     index: bus.workQueue(IndexDocument),
+    extract: bus.workQueue(ExtractDocument),
     ocr,
     limits: {
       maxPages: settings.maxPages,
@@ -95,6 +97,7 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
             pages: list.map((p) => pageFacts(p, req.words)),
           };
         }),
+        bus.serve(RecognizeImage, (req) => recognizeImage(req.image_base64, { ocr, maxPixels: settings.maxImagePixels, pageBudgetMs: settings.ocrPageBudgetMs })),
         bus.workQueue(DocumentIndexed).consume((job) => processor.indexed(job), { maxDeliveries: settings.jobMaxDeliveries }),
         queue.consume((job, ctx) => processor.process(job, ctx), {
           // Pages inside a job are processed one at a time; OCR parallelism comes from the engine's workers.

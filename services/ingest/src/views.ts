@@ -15,7 +15,6 @@ export const documentView = (d: DocumentRecord) => ({
   pageCount: d.page_count,
   sha256: d.sha256,
   status: d.status,
-  docType: d.doc_type,
   tags: d.tags,
   language: d.language,
   ocrConfidence: d.ocr_confidence,

@@ -39,6 +39,7 @@ function processor(ocrPageBudgetMs: number): DocumentProcessor {
     bus,
     // Read documents wait here for QA; what is tested is how they were read.
     index: new RecordingQueue(),
+    extract: new RecordingQueue(),
     // Shared by the tests, as the service shares one; counted to show when OCR was needed at all.
     ocr: () => {
       engineStarts++;

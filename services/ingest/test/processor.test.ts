@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import type { IndexDocument, JobOf } from '@perceptiq/contracts';
+import type { ExtractDocument, IndexDocument, JobOf } from '@perceptiq/contracts';
 import type { JobContext } from '@perceptiq/platform';
 import type { DocumentRecord } from '../src/documents.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from '../src/extract/index.js';
@@ -21,12 +21,14 @@ const CTX: JobContext = { attempt: 1, jobId: 'job_test', working: () => undefine
 let storage: IngestStorage;
 let bus: RecordingBus;
 let indexing: RecordingQueue<JobOf<typeof IndexDocument>>;
+let extracting: RecordingQueue<JobOf<typeof ExtractDocument>>;
 let warnings: string[];
 
 beforeEach(async () => {
   storage = await openIngestStorage('processor');
   bus = new RecordingBus();
   indexing = new RecordingQueue();
+  extracting = new RecordingQueue();
   warnings = [];
 });
 afterEach(() => storage.close());
@@ -67,7 +69,7 @@ const reading = (page: number, confidence: number): OcrPage => {
 function processor(ocr: () => Promise<OcrEngine>, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): DocumentProcessor {
   const recording = recordingLogger();
   warnings = recording.warnings;
-  const made = new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, ocr, limits, ocrPageBudgetMs: 20_000, logger: recording.logger });
+  const made = new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, extract: extracting, ocr, limits, ocrPageBudgetMs: 20_000, logger: recording.logger });
   // As the service runs it: a document read goes to QA, whose report (`document.indexed`) makes it ready.
   const process = made.process.bind(made);
   made.process = async (job, ctx) => {
@@ -199,7 +201,7 @@ describe('a job that has nothing (more) to do', () => {
 });
 
 describe('the hand-over to QA', () => {
-  const bare = () => new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, ocr: scriptedOcr((page) => reading(page, 1)).ocr, limits: DEFAULT_EXTRACT_LIMITS, ocrPageBudgetMs: 20_000, logger: recordingLogger().logger });
+  const bare = () => new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, extract: extracting, ocr: scriptedOcr((page) => reading(page, 1)).ocr, limits: DEFAULT_EXTRACT_LIMITS, ocrPageBudgetMs: 20_000, logger: recordingLogger().logger });
 
   test('a document read waits in indexing, with a QA job, until QA reports it indexed; then it is ready and announced', async () => {
     const doc = await queued('notes.txt', Buffer.from('Plain text notes'), 'text/plain');
@@ -212,9 +214,11 @@ describe('the hand-over to QA', () => {
     await run.indexed({ ...jobFor(doc), chunks: 1 });
     expect(await stored(doc)).toMatchObject({ status: 'ready', stage: 'ready', processing_ms: expect.any(Number) });
     expect(bus.of('document.processed')).toEqual([expect.objectContaining({ doc_id: doc._id, client_id: CLIENT, page_count: 1, ocr_pages: 0 })]);
+    expect(extracting.jobs.map((j) => j.job)).toEqual([jobFor(doc)]);
     // A second report (a redelivery) changes nothing.
     await run.indexed({ ...jobFor(doc), chunks: 1 });
     expect(bus.of('document.processed')).toHaveLength(1);
+    expect(extracting.jobs).toHaveLength(1);
   });
 
   test('a redelivered job for a document already read hands it to QA again without reading it again', async () => {
@@ -232,6 +236,7 @@ describe('the hand-over to QA', () => {
     expect(await stored(doc)).toMatchObject({ status: 'failed', stage: 'failed', error: 'The document could not be indexed.' });
     expect(bus.of('document.failed')).toEqual([expect.objectContaining({ doc_id: doc._id, error: 'The document could not be indexed.' })]);
     expect(bus.of('document.processed')).toEqual([]);
+    expect(extracting.jobs).toEqual([]);
   });
 
   test("a report for another client's document, or one not waiting for QA, does nothing", async () => {

@@ -1,4 +1,4 @@
-import { ListDocumentFacts, type DocumentFacts } from '@perceptiq/contracts';
+import { GetDocumentTypes, ListDocumentFacts, type DocumentFacts } from '@perceptiq/contracts';
 import { AppError, notFound, type Bus, type Logger } from '@perceptiq/platform';
 import { GenerativeError, type AnswerWriter } from './generative/index.js';
 import type { IndexCache } from './index/index-cache.js';
@@ -22,6 +22,7 @@ export interface SearchInput {
   offset?: number;
 }
 
+const DOC_TYPES_TIMEOUT_MS = 1_000;
 const NO_DOCUMENTS = 'There are no ready documents to answer from yet: upload some, or wait until GET /v1/status says they are ready.';
 
 /**
@@ -42,11 +43,24 @@ export class Answers {
 
   /** One document's summary, made when QA indexed it. */
   async summary(clientId: string, docId: string): Promise<DocumentSummaryAnswer> {
-    const [fact] = await this.facts(clientId, [docId]);
+    const [[fact], types] = await Promise.all([this.facts(clientId, [docId]), this.docTypes(clientId, [docId])]);
     const doc = await this.documents.get(clientId, docId);
     // Ready documents indexed before summaries existed have none: retrying the document makes one.
     if (!doc?.summary) throw new AppError('conflict', `Document ${docId} has no summary yet: POST /v1/documents/${docId}/retry makes one.`, { doc_id: docId, status: fact!.status });
-    return { doc_id: docId, doc_type: fact!.doc_type, pages: doc.page_count, ...doc.summary };
+    return { doc_id: docId, doc_type: types[docId] ?? null, pages: doc.page_count, ...doc.summary };
+  }
+
+  /**
+   * Document types as the templates service decided them (by document id). A summary is still
+   * worth giving without them, so a templates outage leaves them out rather than failing it.
+   */
+  async docTypes(clientId: string, docIds?: string[]): Promise<Record<string, string>> {
+    try {
+      return (await this.bus.request(GetDocumentTypes, { client_id: clientId, ...(docIds ? { doc_ids: docIds } : {}) }, { timeoutMs: DOC_TYPES_TIMEOUT_MS })).types;
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'document types unavailable; summarizing without them');
+      return {};
+    }
   }
 
   async ask(clientId: string, input: AskInput): Promise<AskResult> {

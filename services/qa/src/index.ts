@@ -1,6 +1,5 @@
 import { DocumentDeleted, DocumentIndexed, IndexDocument, type DocumentFacts, type JobOf } from '@perceptiq/contracts';
-import { ContextSigner, loadTypeDefs, parseOrThrow, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { ContextSigner, JSONScalar, loadTypeDefs, parseOrThrow, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
 import { z } from 'zod';
 import { Answers, type DocumentSummaryAnswer } from './answers.js';
 import { mountAudioRoute } from './audio-route.js';
@@ -16,29 +15,6 @@ import { documentLines, summarizeWorkspace } from './workspace-summary.js';
 
 export { qaSettings, type QaSettings } from './config.js';
 export type { GenerativeOptions } from './generative/index.js';
-
-/** Opaque JSON values (used for maps keyed by data). */
-const JSONScalar = new GraphQLScalarType({
-  name: 'JSON',
-  serialize: (v) => v,
-  parseValue: (v) => v,
-  parseLiteral: function parse(ast: ValueNode): unknown {
-    switch (ast.kind) {
-      case Kind.STRING:
-      case Kind.BOOLEAN:
-        return ast.value;
-      case Kind.INT:
-      case Kind.FLOAT:
-        return Number(ast.value);
-      case Kind.LIST:
-        return ast.values.map(parse);
-      case Kind.OBJECT:
-        return Object.fromEntries(ast.fields.map((f) => [f.name.value, parse(f.value)]));
-      default:
-        return null;
-    }
-  },
-});
 
 // The same limits as the REST routes', for callers of the GraphQL schema.
 const Id = z.string().min(1).max(64);
@@ -120,7 +96,7 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
       JSON: JSONScalar,
       // The documents' own summaries are read only when their lines are asked for.
       Summary: {
-        documents: async (ws: { facts: DocumentFacts[]; clientId: string }) => documentLines(ws.facts, await documents.summaries(ws.clientId)),
+        documents: async (ws: { facts: DocumentFacts[]; types: Record<string, string>; clientId: string }) => documentLines(ws.facts, await documents.summaries(ws.clientId), ws.types),
       },
       Document: {
         summary: async (ref: { id: string }, _: unknown, ctx: SubgraphContext) => {
@@ -173,8 +149,8 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
         },
         summary: async (_: unknown, _args: unknown, ctx: SubgraphContext) => {
           const clientId = requireClient(ctx).client_id;
-          const facts = await answers.active(clientId);
-          return { ...summarizeWorkspace(facts), facts, clientId };
+          const [facts, types] = await Promise.all([answers.active(clientId), answers.docTypes(clientId)]);
+          return { ...summarizeWorkspace(facts, types), facts, types, clientId };
         },
         documentSummary: async (_: unknown, args: { docId: string }, ctx: SubgraphContext) => summaryOut(await answers.summary(requireClient(ctx).client_id, args.docId)),
       },

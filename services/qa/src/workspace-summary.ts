@@ -21,12 +21,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const LINE_CHARS = 160;
 
 /** The active set at a glance; an empty workspace is a normal answer, not an error. */
-export function summarizeWorkspace(docs: DocumentFacts[]): WorkspaceSummary {
+export function summarizeWorkspace(docs: DocumentFacts[], types: Readonly<Record<string, string>> = {}): WorkspaceSummary {
   const byStatus: Record<string, number> = {};
   const byType: Record<string, number> = {};
   for (const d of docs) {
     byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
-    const type = d.doc_type ?? 'unclassified';
+    const type = types[d.doc_id] ?? 'unclassified';
     byType[type] = (byType[type] ?? 0) + 1;
   }
   const summary =
@@ -39,7 +39,7 @@ export function summarizeWorkspace(docs: DocumentFacts[]): WorkspaceSummary {
 }
 
 /** A line per document: its title and lead where QA has summarized it (`summaries`, by document id), else its file name and status. */
-export function documentLines(docs: DocumentFacts[], summaries: ReadonlyMap<string, DocumentSummary>): DocumentLine[] {
+export function documentLines(docs: DocumentFacts[], summaries: ReadonlyMap<string, DocumentSummary>, types: Readonly<Record<string, string>> = {}): DocumentLine[] {
   return docs.map((d) => {
     const own = summaries.get(d.doc_id);
     let summary = `${d.filename}: ${plural(d.page_count, 'page')}, ${d.status}.`;
@@ -47,6 +47,6 @@ export function documentLines(docs: DocumentFacts[], summaries: ReadonlyMap<stri
       const lead = own.summary.length > LINE_CHARS ? `${own.summary.slice(0, own.summary.lastIndexOf(' ', LINE_CHARS))}…` : own.summary;
       summary = `${own.title} (${plural(d.page_count, 'page')}): ${lead}`;
     }
-    return { docId: d.doc_id, filename: d.filename, status: d.status, docType: d.doc_type, summary };
+    return { docId: d.doc_id, filename: d.filename, status: d.status, docType: types[d.doc_id] ?? null, summary };
   });
 }

@@ -1,0 +1,49 @@
+import type { Collection, Store } from '@perceptiq/platform';
+import type { ExtractedField, ExtractedKeyValue } from './engine/types.js';
+
+/** What the service found in a stored document: its type and fields, by the best-matching template. */
+export interface StoredExtraction {
+  _id: string;
+  client_id: string;
+  doc_type: string | null;
+  template_id: string;
+  template_name: string;
+  score: number;
+  fields: Record<string, ExtractedField>;
+  key_values: ExtractedKeyValue[];
+  line_items?: Array<Record<string, ExtractedField>>;
+  extracted_at: string;
+  [key: string]: unknown;
+}
+
+/** The templates service's own record of stored documents' extractions (one per document, keyed by its id). */
+export class DocumentExtractions {
+  private readonly rows: Collection<StoredExtraction>;
+
+  constructor(store: Store) {
+    this.rows = store.collection<StoredExtraction>('template_extractions');
+  }
+
+  async init(): Promise<void> {
+    await this.rows.createIndex({ keys: { client_id: 1 }, name: 'by_client' });
+  }
+
+  get(clientId: string, docId: string): Promise<StoredExtraction | null> {
+    return this.rows.findOne({ _id: docId, client_id: clientId });
+  }
+
+  async put(row: StoredExtraction): Promise<void> {
+    await this.rows.updateOne({ _id: row._id, client_id: row.client_id }, { $set: row }, { upsert: true });
+  }
+
+  async remove(clientId: string, docId: string): Promise<void> {
+    await this.rows.deleteOne({ _id: docId, client_id: clientId });
+  }
+
+  /** Document id → type, for the client's documents that have one (all, or the named ones). */
+  async types(clientId: string, docIds?: string[]): Promise<Record<string, string>> {
+    const filter = docIds ? { client_id: clientId, _id: { $in: docIds } } : { client_id: clientId };
+    const rows = await this.rows.find(filter, { projection: { doc_type: 1 } }).toArray();
+    return Object.fromEntries(rows.filter((r) => r.doc_type).map((r) => [r._id, r.doc_type!]));
+  }
+}
