@@ -32,3 +32,4 @@ export * from './http/json-client.js';
 export * from './usage-recorder.js';
 export * from './graphql-endpoint.js';
 export { JSONScalar } from './json-scalar.js';
+export { requestBatch } from './request-batch.js';

@@ -28,8 +28,10 @@ export class DocumentExtractions {
     await this.rows.createIndex({ keys: { client_id: 1 }, name: 'by_client' });
   }
 
-  get(clientId: string, docId: string): Promise<StoredExtraction | null> {
-    return this.rows.findOne({ _id: docId, client_id: clientId });
+  /** The client's named documents' extractions, by document id. */
+  async some(clientId: string, docIds: string[]): Promise<Map<string, StoredExtraction>> {
+    const rows = await this.rows.find({ client_id: clientId, _id: { $in: docIds } }).toArray();
+    return new Map(rows.map((r) => [r._id, r]));
   }
 
   async put(row: StoredExtraction): Promise<void> {

@@ -1,5 +1,5 @@
 import { DocumentDeleted, ExtractDocument, GenerateTemplateBody, GetDocumentTypes, SmartExtractBatchBody, SmartExtractPayload } from '@perceptiq/contracts';
-import { AppError, JSONScalar, loadTypeDefs, parseOrThrow, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
+import { AppError, JSONScalar, loadTypeDefs, parseOrThrow, requestBatch, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
 import { Catalog } from './catalog.js';
 import { ClientTemplates } from './client-templates.js';
 import { DocumentExtractions } from './document-extractions.js';
@@ -20,6 +20,8 @@ export const createTemplatesService: ServiceFactory = async ({ bus, store, logge
   const extractor = new SmartExtractor(catalog, inputs, logger);
   const generator = new TemplateGenerator(own, inputs);
   const documents = new DocumentExtractor({ catalog, inputs, extractions, logger });
+  // A page of documents asks for 100 types at once: one store read per request, not one per document.
+  const extractionOf = requestBatch((ctx, ids) => extractions.some(clientOf(ctx as SubgraphContext), ids));
   return {
     name: 'templates',
     typeDefs: loadTypeDefs(import.meta.url),
@@ -38,10 +40,10 @@ export const createTemplatesService: ServiceFactory = async ({ bus, store, logge
     resolvers: {
       JSON: JSONScalar,
       Document: {
-        docType: async (ref: { id: string }, _: unknown, ctx: SubgraphContext) => (await extractions.get(clientOf(ctx), ref.id))?.doc_type ?? null,
+        docType: async (ref: { id: string }, _: unknown, ctx: SubgraphContext) => (await extractionOf(ctx, ref.id))?.doc_type ?? null,
         extraction: async (ref: { id: string }, _: unknown, ctx: SubgraphContext) => {
-          const found = await extractions.get(clientOf(ctx), ref.id);
-          return found && storedExtractionView(found);
+          const found = await extractionOf(ctx, ref.id);
+          return found ? storedExtractionView(found) : null;
         },
       },
       Query: {

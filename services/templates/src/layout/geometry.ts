@@ -1,4 +1,4 @@
-import type { Box, PageSize } from './types.js';
+import type { Box, Line, PageSize, Token } from './types.js';
 
 /** Rounding slack for boxes that touch the page edge (normalized coordinates). */
 const EDGE_EPS = 1e-6;
@@ -38,6 +38,22 @@ export function sliceBox(box: Box, textLength: number, from: number, to: number)
   if (textLength <= 0 || (from <= 0 && to >= textLength)) return [...box];
   const [x, y, w, h] = box;
   return [x + (w * from) / textLength, y, (w * (to - from)) / textLength, h];
+}
+
+/** The line's tokens, or the line itself as one token when it carries none. */
+export const tokensOf = (line: Line): Token[] => (line.tokens.length ? line.tokens : [{ text: line.text, page: line.page, bbox: line.bbox }]);
+
+/** Boxes of the characters [from, to) of the tokens joined with single spaces. */
+export function boxesOf(tokens: Token[], from: number, to: number): Box[] {
+  const boxes: Box[] = [];
+  let at = 0;
+  for (const t of tokens) {
+    const s = Math.max(from, at) - at;
+    const e = Math.min(to, at + t.text.length) - at;
+    if (e > s) boxes.push(sliceBox(t.bbox, t.text.length, s, e));
+    at += t.text.length + 1;
+  }
+  return boxes;
 }
 
 const isNum = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);

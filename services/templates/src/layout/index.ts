@@ -4,6 +4,6 @@
  */
 export { normalizeTokens } from './normalize.js';
 export { buildLines } from './lines.js';
-export { boxesOf, findKeyValues, tokensOf } from './key-values.js';
-export { unionBox, xOverlap, yOverlap, bottom, right } from './geometry.js';
+export { findKeyValues } from './key-values.js';
+export { boxesOf, tokensOf, unionBox, xOverlap, yOverlap, bottom, right } from './geometry.js';
 export type { Box, InputToken, KeyValue, Line, PageSize, Token } from './types.js';

@@ -1,4 +1,5 @@
-import { bottom, right, sliceBox, unionBox, xOverlap, yOverlap } from './geometry.js';
+import { boxesOf, bottom, right, tokensOf, unionBox, xOverlap, yOverlap } from './geometry.js';
+import { holdsCheckbox, lonelyTick, tickedOptions } from './checkboxes.js';
 import { cleanKey, isLooseValue, isValue, labelEnd, namesField, strongLabel, weakLabel } from './labels.js';
 import type { Box, KeyValue, Line, Token } from './types.js';
 
@@ -12,26 +13,12 @@ const BELOW_GAP = 1.5;
  * ordinary word space (or a label and value inside one token) is `inline`.
  */
 const FIELD_GAP = 0.75;
+/** A lone tick marks an option at most this many tick sizes away on its row. */
+const TICK_REACH = 4;
 
 interface Found {
   order: number;
   pair: KeyValue;
-}
-
-/** The line's tokens, or the line itself as one token when it carries none. */
-export const tokensOf = (line: Line): Token[] => (line.tokens.length ? line.tokens : [{ text: line.text, page: line.page, bbox: line.bbox }]);
-
-/** Boxes of the characters [from, to) of the tokens joined with single spaces. */
-export function boxesOf(tokens: Token[], from: number, to: number): Box[] {
-  const boxes: Box[] = [];
-  let at = 0;
-  for (const t of tokens) {
-    const s = Math.max(from, at) - at;
-    const e = Math.min(to, at + t.text.length) - at;
-    if (e > s) boxes.push(sliceBox(t.bbox, t.text.length, s, e));
-    at += t.text.length + 1;
-  }
-  return boxes;
 }
 
 /** "Invoice #: INV-123" in one line: split at the label's terminator. */
@@ -60,6 +47,18 @@ function inlinePair(line: Line): KeyValue | undefined {
 }
 
 const sameRow = (a: Box, b: Box) => yOverlap(a, b) >= SAME_ROW * Math.min(a[3], b[3]);
+
+/** A lone tick's option: the nearest free line with words on its row, a few tick widths away at most. */
+function nearestOption(tick: Line, lines: Line[], used: Set<number>): number {
+  let best = -1;
+  let bestGap = TICK_REACH * Math.max(tick.bbox[2], tick.bbox[3]);
+  lines.forEach((l, i) => {
+    if (used.has(i) || l.page !== tick.page || !sameRow(tick.bbox, l.bbox) || !/\p{L}/u.test(l.text)) return;
+    const gap = Math.max(l.bbox[0] - right(tick.bbox), tick.bbox[0] - right(l.bbox));
+    if (gap >= 0 && gap <= bestGap) { best = i; bestGap = gap; }
+  });
+  return best;
+}
 
 /** The nearest line to the right of `label` on its row, if any. */
 function nearestRight(label: Line, lines: Line[]): number {
@@ -95,7 +94,23 @@ function nearestBelow(label: Line, lines: Line[]): number {
 export function findKeyValues(lines: Line[]): KeyValue[] {
   const found: Found[] = [];
   const used = new Set<number>();
+  // Tick boxes first: a line of options is never "label: value", and a lone tick marks the option beside it.
   lines.forEach((line, i) => {
+    if (!holdsCheckbox(line)) return;
+    used.add(i);
+    if (!lonelyTick(line)) for (const pair of tickedOptions(line)) found.push({ order: i, pair });
+  });
+  lines.forEach((line, i) => {
+    if (!lonelyTick(line)) return;
+    const j = nearestOption(line, lines, used);
+    if (j < 0) return;
+    const option = lines[j]!;
+    const after = option.bbox[0] >= right(line.bbox);
+    found.push({ order: Math.min(i, j), pair: { key: cleanKey(option.text), value: line.text.trim(), page: line.page, key_bbox: [...option.bbox], value_bbox: [...line.bbox], layout: after ? 'inline' : 'right' } });
+    used.add(j);
+  });
+  lines.forEach((line, i) => {
+    if (used.has(i)) return;
     const pair = inlinePair(line);
     if (pair) { found.push({ order: i, pair }); used.add(i); }
   });

@@ -26,9 +26,13 @@ function acceptableKey(label: string): boolean {
   return /\p{L}/u.test(key) && key.length <= MAX_KEY_CHARS && words(key).length <= MAX_KEY_WORDS;
 }
 
-/** Does this word end a label? "Date:", "Invoice#", "#", "No.", "PO No.". */
-function endsLabel(word: string): boolean {
-  return /[:#]$/.test(word) || /(^|[^\p{L}])no\.$/iu.test(word);
+/**
+ * Does this word end a label? "Date:", "Invoice#", "#", "No.", "PO No.". Not "16:" (a time split
+ * into words), nor "No." in "No. of Stores" (a heading that goes on).
+ */
+function endsLabel(word: string, next: string | undefined): boolean {
+  if (/:$/.test(word)) return /\p{L}/u.test(word);
+  return /#$/.test(word) || (/(^|[^\p{L}])no\.$/iu.test(word) && !/^of$/i.test(next ?? ''));
 }
 
 /**
@@ -37,11 +41,12 @@ function endsLabel(word: string): boolean {
  * ("10:30") and URLs ("http://") are not split.
  */
 export function labelEnd(text: string): number {
-  for (const m of text.matchAll(/\S+/g)) {
+  const all = [...text.matchAll(/\S+/g)];
+  for (const [k, m] of all.entries()) {
     const word = m[0];
     const start = m.index;
     const inner = /^(\p{L}[\p{L}.]+:)[\p{L}\p{N}]/u.exec(word);
-    const end = endsLabel(word) ? start + word.length : inner ? start + inner[1]!.length : -1;
+    const end = endsLabel(word, all[k + 1]?.[0]) ? start + word.length : inner ? start + inner[1]!.length : -1;
     if (end < 0) continue;
     // Only the first candidate counts: later ones would make a longer key of label + value text.
     return acceptableKey(text.slice(0, end)) ? end : -1;

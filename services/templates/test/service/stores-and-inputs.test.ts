@@ -65,9 +65,9 @@ describe('DocumentExtractions', () => {
     await rows.put(row('cli_b', 'doc_3', 'contract'));
     expect(await rows.types('cli_a')).toEqual({ doc_1: 'invoice', doc_2: 'receipt' });
     expect(await rows.types('cli_a', ['doc_2', 'doc_3'])).toEqual({ doc_2: 'receipt' });
-    expect(await rows.get('cli_b', 'doc_1')).toBeNull();
+    expect(await rows.some('cli_b', ['doc_1', 'doc_3'])).toEqual(new Map([['doc_3', expect.objectContaining({ doc_type: 'contract' })]]));
     await rows.put({ ...row('cli_a', 'doc_1', 'invoice'), score: 0.95 });
-    expect((await rows.get('cli_a', 'doc_1'))?.score).toBe(0.95);
+    expect((await rows.some('cli_a', ['doc_1'])).get('doc_1')?.score).toBe(0.95);
     await rows.remove('cli_a', 'doc_1');
     expect(await rows.types('cli_a')).toEqual({ doc_2: 'receipt' });
   });
