@@ -1,4 +1,5 @@
 import { boxesOf, right, tokensOf, unionBox } from './geometry.js';
+import { cleanKey } from './labels.js';
 import type { Box, KeyValue, Line } from './types.js';
 
 /** Ticked and empty boxes as OCR transcribes them. */
@@ -42,8 +43,8 @@ const boxOf = (line: Line, from: number, to: number): Box => unionBox(boxesOf(to
 
 /**
  * The options a line ticks: each ticked box with the words it marks, those between it and the
- * next box or label on the side it is nearer to ("YES ☑ NO ☐", "☑ SHIP IMMEDIATELY"). Empty
- * boxes are options not chosen: no pair.
+ * next box or label on the side it is nearer to ("YES ☑ NO ☐", "☑ SHIP IMMEDIATELY"), else the
+ * label right before it ("Urgent: ☑"). Empty boxes are options not chosen: no pair.
  */
 export function tickedOptions(line: Line): KeyValue[] {
   const words = wordsOf(line.text);
@@ -59,13 +60,19 @@ export function tickedOptions(line: Line): KeyValue[] {
     const before = a < i ? boxOf(line, words[a]!.start, words[i - 1]!.end) : undefined;
     const after = b > i ? boxOf(line, words[i + 1]!.start, words[b]!.end) : undefined;
     const useAfter = after && (!before || after[0] - right(mark) < mark[0] - right(before));
-    const [from, to] = useAfter ? [i + 1, b] : [a, i - 1];
-    if (!useAfter && !before) return;
+    let [from, to] = useAfter ? [i + 1, b] : [a, i - 1];
+    if (!useAfter && !before) {
+      // No option words: "Urgent: ☑" ticks its label.
+      if (k[i - 1] !== 'label') return;
+      to = i - 1;
+      from = to;
+      while (from > 0 && k[from - 1] === 'word') from--;
+    }
     out.push({
-      key: line.text.slice(words[from]!.start, words[to]!.end),
+      key: cleanKey(line.text.slice(words[from]!.start, words[to]!.end)),
       value: words[i]!.text,
       page: line.page,
-      key_bbox: (useAfter ? after : before)!,
+      key_bbox: useAfter ? after! : boxOf(line, words[from]!.start, words[to]!.end),
       value_bbox: mark,
       layout: useAfter ? 'inline' : 'right',
     });

@@ -1,5 +1,6 @@
-import { boxesOf, bottom, right, tokensOf, unionBox, xOverlap, yOverlap } from './geometry.js';
+import { boxesOf, bottom, centerY, right, tokensOf, unionBox, xOverlap, yOverlap } from './geometry.js';
 import { holdsCheckbox, lonelyTick, tickedOptions } from './checkboxes.js';
+import { tablePairs } from './tables.js';
 import { cleanKey, isLooseValue, isValue, labelEnd, namesField, strongLabel, weakLabel } from './labels.js';
 import type { Box, KeyValue, Line, Token } from './types.js';
 
@@ -13,12 +14,24 @@ const BELOW_GAP = 1.5;
  * ordinary word space (or a label and value inside one token) is `inline`.
  */
 const FIELD_GAP = 0.75;
+/** See `near`: a title-like label's value across the page is a number ("TOTAL ....... 12.00"), not text. */
+const FAR_CHARS = 25;
+/** A value's next line starts at most this many line heights under its previous line. */
+const CONTINUE_GAP = 0.5;
+/** ... and at most this many character widths left or right of where the value starts. */
+const ALIGN_CHARS = 2;
+/** A value is a few lines (a comment, an address), not the rest of a page of text. */
+const MAX_VALUE_LINES = 8;
+/** A value on a label's row is at most this many times as tall as the label. */
+const MAX_HEIGHT_RATIO = 3;
 /** A lone tick marks an option at most this many tick sizes away on its row. */
 const TICK_REACH = 4;
 
 interface Found {
   order: number;
   pair: KeyValue;
+  /** The value's last line, when the value may go on over the lines under it. */
+  last?: number;
 }
 
 /** "Invoice #: INV-123" in one line: split at the label's terminator. */
@@ -65,7 +78,8 @@ function nearestRight(label: Line, lines: Line[]): number {
   let best = -1;
   lines.forEach((l, i) => {
     if (l === label || l.page !== label.page || !sameRow(label.bbox, l.bbox)) return;
-    if (l.bbox[0] < right(label.bbox) - 1e-9) return;
+    // Far taller than the label: a block or text running down the margin, not the label's value.
+    if (l.bbox[0] < right(label.bbox) - 1e-9 || l.bbox[3] > MAX_HEIGHT_RATIO * label.bbox[3]) return;
     if (best < 0 || l.bbox[0] < lines[best]!.bbox[0]) best = i;
   });
   return best;
@@ -84,12 +98,61 @@ function nearestBelow(label: Line, lines: Line[]): number {
   return best;
 }
 
+/** For each line, the lines starting under its middle and at most CONTINUE_GAP heights under it, top first. */
+function linesUnder(lines: Line[]): (i: number) => number[] {
+  const order = lines.map((_, i) => i).sort((a, b) => lines[a]!.page - lines[b]!.page || lines[a]!.bbox[1] - lines[b]!.bbox[1]);
+  const tops = order.map((i) => [lines[i]!.page, lines[i]!.bbox[1]] as const);
+  return (i) => {
+    const { page, bbox } = lines[i]!;
+    const from = centerY(bbox);
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const [p, t] = tops[mid]!;
+      if (p < page || (p === page && t < from)) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let k = lo; k < order.length && tops[k]![0] === page && tops[k]![1] <= bottom(bbox) + CONTINUE_GAP * bbox[3]; k++) out.push(order[k]!);
+    return out;
+  };
+}
+
 /**
- * Finds label → value pairs among lines: inline ("Date: 05/01/2024"), a value to the right of a
- * label on its row, or a value right under a label. Each line serves as one key or one value at
- * most. Explicit labels (ending with ':', '#' or 'No.') are paired first; title-like lines
- * without a terminator ("TOTAL") only with short values holding a digit or currency sign, so that
- * headings and prose do not become invented pairs. Pairs come in the reading order of their keys.
+ * An explicit label's value goes on over the lines right under it that start where it starts
+ * (a wrapped comment, an address): free lines that are not labels themselves.
+ */
+function continueValue(f: Found, lines: Line[], used: Set<number>, under: (i: number) => number[]): void {
+  const start = f.pair.value_bbox[0];
+  let last = f.last!;
+  for (let n = 1; n < MAX_VALUE_LINES; n++) {
+    const prev = lines[last]!;
+    const tolerance = ALIGN_CHARS * (prev.bbox[2] / Math.max(1, prev.text.length));
+    const next = under(last).find((j) => {
+      const l = lines[j]!;
+      return !used.has(j) && Math.abs(l.bbox[0] - start) <= tolerance && isValue(l.text) && labelEnd(l.text) < 0;
+    });
+    if (next === undefined) return;
+    used.add(next);
+    f.pair.value = `${f.pair.value} ${lines[next]!.text.trim()}`;
+    f.pair.value_bbox = unionBox([f.pair.value_bbox, lines[next]!.bbox]);
+    last = next;
+  }
+}
+
+/** A value within FAR_CHARS character widths of its label's end: further away, only an amount or a number is its value. */
+const near = (label: Line, value: Line) => value.bbox[0] - right(label.bbox) <= FAR_CHARS * (label.bbox[2] / label.text.length);
+const numeric = (text: string) => (text.match(/\p{N}/gu) ?? []).length > (text.match(/\p{L}/gu) ?? []).length;
+
+/**
+ * Finds label → value pairs among lines: ticked options ("YES ☑" → YES: ☑), inline ("Date:
+ * 05/01/2024"), table cells under their column's heading, a value to the right of a label on its
+ * row, or a value right under a label. Each line serves as one key or one value at most.
+ * Explicit labels (ending with ':', '#' or 'No.') are paired before title-like lines without a
+ * terminator ("TOTAL"), which only take short values holding a digit or currency sign, so that
+ * headings and prose do not become invented pairs; an explicit label's value goes on over the
+ * lines aligned under it. Pairs come in the reading order of their keys.
  */
 export function findKeyValues(lines: Line[]): KeyValue[] {
   const found: Found[] = [];
@@ -112,15 +175,18 @@ export function findKeyValues(lines: Line[]): KeyValue[] {
   lines.forEach((line, i) => {
     if (used.has(i)) return;
     const pair = inlinePair(line);
-    if (pair) { found.push({ order: i, pair }); used.add(i); }
+    if (pair) { found.push({ order: i, pair, last: i }); used.add(i); }
   });
 
-  const pairWith = (i: number, key: string, j: number, layout: 'right' | 'below') => {
+  found.push(...tablePairs(lines, used));
+
+  const pairWith = (i: number, key: string, j: number, layout: 'right' | 'below', explicit: boolean) => {
     const label = lines[i]!;
     const value = lines[j]!;
     found.push({
       order: i,
       pair: { key, value: value.text.trim(), page: label.page, key_bbox: [...label.bbox], value_bbox: [...value.bbox], layout },
+      ...(explicit ? { last: j } : {}),
     });
     used.add(i); used.add(j);
   };
@@ -131,9 +197,9 @@ export function findKeyValues(lines: Line[]): KeyValue[] {
     const key = strongLabel(line.text);
     if (used.has(i) || key === undefined) return;
     const r = nearestRight(line, lines);
-    if (free(r) && isValue(lines[r]!.text)) return pairWith(i, key, r, 'right');
+    if (free(r) && isValue(lines[r]!.text)) return pairWith(i, key, r, 'right', true);
     const b = nearestBelow(line, lines);
-    if (free(b) && isValue(lines[b]!.text)) pairWith(i, key, b, 'below');
+    if (free(b) && isValue(lines[b]!.text)) pairWith(i, key, b, 'below', true);
   });
 
   // Title-like labels: stricter about the value, and below only for known field names.
@@ -141,12 +207,14 @@ export function findKeyValues(lines: Line[]): KeyValue[] {
     if (used.has(i) || !weakLabel(line.text)) return;
     const r = nearestRight(line, lines);
     if (r >= 0) {
-      if (free(r) && isLooseValue(lines[r]!.text)) pairWith(i, cleanKey(line.text), r, 'right');
+      if (free(r) && isLooseValue(lines[r]!.text) && (near(line, lines[r]!) || numeric(lines[r]!.text))) pairWith(i, cleanKey(line.text), r, 'right', false);
       return;
     }
     const b = nearestBelow(line, lines);
-    if (namesField(line.text) && free(b) && isLooseValue(lines[b]!.text)) pairWith(i, cleanKey(line.text), b, 'below');
+    if (namesField(line.text) && free(b) && isLooseValue(lines[b]!.text)) pairWith(i, cleanKey(line.text), b, 'below', false);
   });
 
+  const under = linesUnder(lines);
+  for (const f of found) if (f.last !== undefined) continueValue(f, lines, used, under);
   return found.sort((a, b) => a.order - b.order).map((f) => f.pair);
 }

@@ -31,7 +31,7 @@ function acceptableKey(label: string): boolean {
  * into words), nor "No." in "No. of Stores" (a heading that goes on).
  */
 function endsLabel(word: string, next: string | undefined): boolean {
-  if (/:$/.test(word)) return /\p{L}/u.test(word);
+  if (/:$/.test(word)) return /\p{L}/u.test(word) || !/\p{N}/u.test(word);
   return /#$/.test(word) || (/(^|[^\p{L}])no\.$/iu.test(word) && !/^of$/i.test(next ?? ''));
 }
 
@@ -71,8 +71,11 @@ export function namesField(text: string): boolean {
   return words(text.toLowerCase()).some((w) => LABEL_WORDS.has(w.replace(/[^\p{L}]/gu, '')));
 }
 
+/** "# Reps", "# of pages": a count's label, never a value. */
+const COUNT_LABEL = /^#\s*\p{L}[\p{L}\s.]*$/u;
+
 /** Any text with a letter or digit can be the value of an explicit label. */
-export const isValue = (text: string): boolean => hasAlnum(text) && strongLabel(text) === undefined;
+export const isValue = (text: string): boolean => hasAlnum(text) && strongLabel(text) === undefined && !COUNT_LABEL.test(text.trim());
 
 /** Without an explicit label terminator, only short text with a digit or currency passes as a value. */
 export const isLooseValue = (text: string): boolean =>
