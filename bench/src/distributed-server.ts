@@ -65,7 +65,7 @@ export async function startDistributedStack(label: string): Promise<DistributedS
     await waitReady(readyUrl, `${label} ${name}`, owned);
   };
   const role = (name: string, port: number) =>
-    start(name, process.execPath, ['--import', ORPHAN_GUARD, SERVICE_JS, name], `${url(port)}/readyz`, { stdio: ['pipe', 'inherit', 'inherit'] });
+    start(name, process.execPath, ['--import', ORPHAN_GUARD, SERVICE_JS, name], `${url(port)}/readyz`, { stdio: ['ignore', 'inherit', 'inherit'] });
 
   try {
     const natsDir = join(dir, 'nats');
