@@ -6,7 +6,7 @@ import { defineQueue, defineRequest } from './define.js';
  * REST route and by the GraphQL field: one definition, so both paths hold the same limits.
  */
 
-const MAX_TOKENS = 20_000;
+export const MAX_OCR_TOKENS = 20_000;
 /** Over 1 MB of text in one token or field is refused (API.md body limits). */
 const MAX_STRING = 1_000_000;
 
@@ -60,7 +60,7 @@ function fractionsUnlessSized(p: { ocr_tokens: OcrToken[]; page_size?: unknown }
 
 export const SmartExtractPayload = z
   .object({
-    ocr_tokens: z.array(OcrToken).max(MAX_TOKENS).default([]),
+    ocr_tokens: z.array(OcrToken).max(MAX_OCR_TOKENS).default([]),
     document_text: z.string().max(MAX_STRING).default(''),
     document_images: z.array(z.string().min(1).max(900_000)).max(10).default([]).describe('base64 or data: URLs, at most about 675 KB of image each'),
     top_k_templates: z.number().int().min(1).max(20).default(3),
@@ -107,7 +107,7 @@ export const GenerateTemplateBody = z
     sample: z
       .union([
         z.object({ doc_id: DocId }),
-        z.object({ ocr_tokens: z.array(OcrToken).min(1).max(MAX_TOKENS), page_size: PageSize.optional() }).superRefine(fractionsUnlessSized),
+        z.object({ ocr_tokens: z.array(OcrToken).min(1).max(MAX_OCR_TOKENS), page_size: PageSize.optional() }).superRefine(fractionsUnlessSized),
         z.object({ document_text: z.string().trim().min(1).max(MAX_STRING) }),
       ])
       .optional(),

@@ -1,4 +1,4 @@
-import { GetDocumentPages, RecognizeImage, type SmartExtractPayload } from '@perceptiq/contracts';
+import { GetDocumentPages, MAX_OCR_TOKENS, RecognizeImage, type SmartExtractPayload } from '@perceptiq/contracts';
 import { AppError, type Bus } from '@perceptiq/platform';
 import type { ExtractionInput, Token } from './engine/types.js';
 import { normalizeTokens } from './layout/index.js';
@@ -9,8 +9,6 @@ const OCR_TIMEOUT_MS = 60_000;
 const PAGES_PER_REQUEST = 8;
 /** Fields live on a document's first pages; reading further only costs time. */
 export const MAX_DOCUMENT_PAGES = 50;
-/** The same bound as a payload's `ocr_tokens`. */
-const MAX_TOKENS = 20_000;
 
 type Words = Array<{ text: string; bbox: [number, number, number, number] }>;
 
@@ -70,7 +68,7 @@ export class DocumentInput {
     const tokens: Token[] = [];
     const texts: string[] = [];
     let pageCount = Infinity;
-    for (let from = 1; from <= Math.min(pageCount, MAX_DOCUMENT_PAGES) && tokens.length < MAX_TOKENS; from += PAGES_PER_REQUEST) {
+    for (let from = 1; from <= Math.min(pageCount, MAX_DOCUMENT_PAGES) && tokens.length < MAX_OCR_TOKENS; from += PAGES_PER_REQUEST) {
       const reply = await this.bus.request(GetDocumentPages, { client_id: clientId, doc_id: docId, words: true, from_page: from, max_pages: PAGES_PER_REQUEST });
       pageCount = reply.page_count;
       for (const page of reply.pages) {
@@ -82,6 +80,6 @@ export class DocumentInput {
     }
     const warnings = pageCount > MAX_DOCUMENT_PAGES ? [`only the first ${MAX_DOCUMENT_PAGES} of ${pageCount} pages were read`] : [];
     // Pages without word boxes (none today, but cheap to honour) fall back to their text.
-    return { input: tokens.length ? { tokens: tokens.slice(0, MAX_TOKENS), text: '' } : { tokens: [], text: texts.join('\n\n') }, warnings };
+    return { input: tokens.length ? { tokens: tokens.slice(0, MAX_OCR_TOKENS), text: '' } : { tokens: [], text: texts.join('\n\n') }, warnings };
   }
 }

@@ -1,4 +1,4 @@
-import type { FieldSpec, TemplateSpec } from '../engine/types.js';
+import type { FieldSpec, TemplateSpec } from './types.js';
 import type { FieldType } from '../values/index.js';
 
 /** A field in one line: name, type, labels; required and strategy when given. */

@@ -1,4 +1,4 @@
-import type { FieldSpec, TemplateSpec } from '../engine/types.js';
+import type { FieldSpec, TemplateSpec } from './types.js';
 import { norm } from './document.js';
 
 /** A label ready to match: its `norm` form and a regex finding it at the start of a line's raw text. */

@@ -1,4 +1,4 @@
-import type { ExtractionInput } from '../engine/types.js';
+import type { ExtractionInput } from './types.js';
 import { buildLines, findKeyValues, type KeyValue, type Line, type Token } from '../layout/index.js';
 
 /** Lowercase words and '#', single-spaced: how labels, keys and anchors are compared. */

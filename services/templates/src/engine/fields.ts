@@ -1,8 +1,8 @@
-import type { ExtractedField } from '../engine/types.js';
-import { boxesOf, bottom, right, tokensOf, unionBox, xOverlap, yOverlap, type Box, type Line } from '../layout/index.js';
+import { boxesOf, bottom, right, sameRow, tokensOf, unionBox, xOverlap, type Box, type Line } from '../layout/index.js';
 import { parseValue, type FieldType } from '../values/index.js';
 import type { CompiledField } from './compiled.js';
 import type { ReadDocument } from './document.js';
+import type { ExtractedField } from './types.js';
 
 /** A field's value found somewhere, before it is reported. */
 export interface Found {
@@ -20,7 +20,7 @@ export interface Found {
 
 export const NOT_FOUND: ExtractedField = { value: null, normalized: null, confidence: 0, page: null, bbox: null, source_text: null };
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
+export const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Box of characters [from, to) of a line's text. */
 export const rangeBox = (line: Line, from: number, to: number): Box => unionBox(boxesOf(tokensOf(line), from, to));
@@ -50,7 +50,6 @@ function valueIn(type: FieldType, line: Line, offset: number, text: string, conf
   };
 }
 
-export const sameRow = (a: Box, b: Box): boolean => yOverlap(a, b) >= 0.5 * Math.min(a[3], b[3]);
 
 /** The line to the right of `i` on its row, else the one just under it. */
 export function neighbourOf(doc: ReadDocument, i: number): number[] {

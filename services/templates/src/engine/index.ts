@@ -1,4 +1,4 @@
-import type { ExtractedField, ExtractedKeyValue, ExtractionInput, ExtractionResult, ExtractOptions, TemplateSpec } from '../engine/types.js';
+import type { ExtractedField, ExtractedKeyValue, ExtractionInput, ExtractionResult, ExtractOptions, TemplateSpec } from './types.js';
 import { compile, type CompiledField, type CompiledTemplate } from './compiled.js';
 import { readDocument, type ReadDocument } from './document.js';
 import { byPattern, candidates, NOT_FOUND, toExtracted, type Found } from './fields.js';

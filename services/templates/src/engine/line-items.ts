@@ -1,5 +1,5 @@
-import type { ExtractedField } from '../engine/types.js';
-import { yOverlap, type Line } from '../layout/index.js';
+import type { ExtractedField } from './types.js';
+import { rowsOf, type Line } from '../layout/index.js';
 import { parseValue } from '../values/index.js';
 import type { CompiledTemplate } from './compiled.js';
 import type { ReadDocument } from './document.js';
@@ -8,7 +8,8 @@ import { mentions } from './fields.js';
 /** A table: a row naming at least two of the template's columns, then the rows under it up to a total line. */
 export function findLineItems(template: CompiledTemplate, doc: ReadDocument): Array<Record<string, ExtractedField>> | undefined {
   if (!template.columns.length || doc.textOnly) return undefined;
-  const rows = groupRows(doc);
+  // Cells left to right within each row.
+  const rows = rowsOf(doc.lines).map((r) => r.sort((a, b) => doc.lines[a]!.bbox[0] - doc.lines[b]!.bbox[0]));
   for (let r = 0; r < rows.length; r++) {
     const header = headerOf(template, rows[r]!, doc);
     if (!header) continue;
@@ -26,20 +27,6 @@ export function findLineItems(template: CompiledTemplate, doc: ReadDocument): Ar
     if (items.length) return items;
   }
   return undefined;
-}
-
-/** Line indexes grouped by visual row (same page, overlapping heights), top to bottom. */
-function groupRows(doc: ReadDocument): number[][] {
-  const order = doc.lines.map((_, i) => i).sort((a, b) => doc.lines[a]!.page - doc.lines[b]!.page || doc.lines[a]!.bbox[1] - doc.lines[b]!.bbox[1]);
-  const rows: number[][] = [];
-  for (const i of order) {
-    const row = rows.at(-1);
-    const l = doc.lines[i]!;
-    const first = row && doc.lines[row[0]!]!;
-    if (first && first.page === l.page && yOverlap(first.bbox, l.bbox) >= 0.5 * Math.min(first.bbox[3], l.bbox[3])) row!.push(i);
-    else rows.push([i]);
-  }
-  return rows.map((r) => r.sort((a, b) => doc.lines[a]!.bbox[0] - doc.lines[b]!.bbox[0]));
 }
 
 interface Column {

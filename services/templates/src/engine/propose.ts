@@ -1,4 +1,4 @@
-import type { ExtractionInput, FieldSpec } from '../engine/types.js';
+import type { ExtractionInput, FieldSpec } from './types.js';
 import { guessTypes, type FieldType } from '../values/index.js';
 import { norm, readDocument } from './document.js';
 

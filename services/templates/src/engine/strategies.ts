@@ -1,9 +1,9 @@
-import type { FieldSpec } from '../engine/types.js';
-import { right, unionBox } from '../layout/index.js';
+import { right, sameRow, unionBox } from '../layout/index.js';
 import { parseValue } from '../values/index.js';
 import type { CompiledField } from './compiled.js';
 import { norm, type ReadDocument } from './document.js';
-import { mentions, rangeBox, sameRow, type Found } from './fields.js';
+import { mentions, rangeBox, round2, type Found } from './fields.js';
+import type { FieldSpec } from './types.js';
 
 /**
  * Fallback rules of the built-ins, for fields a label does not announce: the issuer's name at the
@@ -148,12 +148,10 @@ function anyValue(field: FieldSpec, doc: ReadDocument): Found | undefined {
     const parsed = parseValue(field.type, line.text);
     if (!parsed) continue;
     const start = line.text.indexOf(parsed.value);
-    return { value: parsed.value, normalized: parsed.normalized, confidence: round(parsed.confidence * 0.75), page: line.page, bbox: rangeBox(line, start, start + parsed.value.length), source: line.text, labelled: false };
+    return { value: parsed.value, normalized: parsed.normalized, confidence: round2(parsed.confidence * 0.75), page: line.page, bbox: rangeBox(line, start, start + parsed.value.length), source: line.text, labelled: false };
   }
   return undefined;
 }
-
-const round = (n: number) => Math.round(n * 100) / 100;
 
 /** "… between A and B …": the parties as written. */
 function parties(doc: ReadDocument): Found | undefined {
@@ -182,7 +180,7 @@ function sentence(field: CompiledField, doc: ReadDocument): Found | undefined {
       const parsed = parseValue(field.spec.type, text);
       if (!parsed) continue;
       const at = doc.lines[i]!.text.indexOf(parsed.value);
-      return { value: parsed.value, normalized: parsed.normalized, confidence: round(0.8 * parsed.confidence), page: lines[0]!.page, bbox: at >= 0 ? rangeBox(doc.lines[i]!, at, at + parsed.value.length) : box, source: text, labelled: true };
+      return { value: parsed.value, normalized: parsed.normalized, confidence: round2(0.8 * parsed.confidence), page: lines[0]!.page, bbox: at >= 0 ? rangeBox(doc.lines[i]!, at, at + parsed.value.length) : box, source: text, labelled: true };
     }
     const value = text.length > 400 ? `${text.slice(0, text.lastIndexOf(' ', 400))}…` : text;
     return { value, normalized: value, confidence: 0.7, page: lines[0]!.page, bbox: box, source: text, labelled: true };

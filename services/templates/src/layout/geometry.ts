@@ -7,6 +7,10 @@ export const right = (b: Box): number => b[0] + b[2];
 export const bottom = (b: Box): number => b[1] + b[3];
 export const centerY = (b: Box): number => b[1] + b[3] / 2;
 
+/** Same visual row: the boxes share at least this fraction of the smaller height. */
+const SAME_ROW = 0.5;
+export const sameRow = (a: Box, b: Box): boolean => yOverlap(a, b) >= SAME_ROW * Math.min(a[3], b[3]);
+
 /** Length of the overlap of two boxes' x ranges (0 when apart). */
 export function xOverlap(a: Box, b: Box): number {
   return Math.max(0, Math.min(right(a), right(b)) - Math.max(a[0], b[0]));

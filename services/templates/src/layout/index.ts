@@ -5,5 +5,6 @@
 export { normalizeTokens } from './normalize.js';
 export { buildLines } from './lines.js';
 export { findKeyValues } from './key-values.js';
-export { boxesOf, tokensOf, unionBox, xOverlap, yOverlap, bottom, right } from './geometry.js';
+export { boxesOf, tokensOf, unionBox, xOverlap, yOverlap, bottom, right, sameRow } from './geometry.js';
+export { rowsOf } from './tables.js';
 export type { Box, InputToken, KeyValue, Line, PageSize, Token } from './types.js';

@@ -1,11 +1,9 @@
-import { boxesOf, bottom, centerY, right, tokensOf, unionBox, xOverlap, yOverlap } from './geometry.js';
+import { boxesOf, bottom, centerY, right, sameRow, tokensOf, unionBox, xOverlap } from './geometry.js';
 import { holdsCheckbox, lonelyTick, tickedOptions } from './checkboxes.js';
 import { tablePairs } from './tables.js';
 import { cleanKey, isLooseValue, isValue, labelEnd, namesField, strongLabel, weakLabel } from './labels.js';
 import type { Box, KeyValue, Line, Token } from './types.js';
 
-/** Same visual row: the boxes share at least this fraction of the smaller height. */
-const SAME_ROW = 0.5;
 /** Value below a label: its top at most this many label heights under the label's bottom. */
 const BELOW_GAP = 1.5;
 /**
@@ -59,7 +57,6 @@ function inlinePair(line: Line): KeyValue | undefined {
   return { key: cleanKey(text.slice(0, end)), value, page: line.page, key_bbox: keyBox, value_bbox: valueBox, layout };
 }
 
-const sameRow = (a: Box, b: Box) => yOverlap(a, b) >= SAME_ROW * Math.min(a[3], b[3]);
 
 /** A lone tick's option: the nearest free line with words on its row, a few tick widths away at most. */
 function nearestOption(tick: Line, lines: Line[], used: Set<number>): number {

@@ -1,4 +1,4 @@
-import { bottom, right, tokensOf, unionBox, xOverlap, yOverlap } from './geometry.js';
+import { bottom, right, sameRow, tokensOf, unionBox, xOverlap } from './geometry.js';
 import { cleanKey, labelEnd, strongLabel } from './labels.js';
 import type { Box, KeyValue, Line, Token } from './types.js';
 
@@ -51,14 +51,14 @@ interface Cell {
 }
 
 /** Line indexes by visual row (same page, heights overlapping by half), top to bottom. */
-function rowsOf(lines: Line[]): number[][] {
+export function rowsOf(lines: Line[]): number[][] {
   const order = lines.map((_, i) => i).sort((a, b) => lines[a]!.page - lines[b]!.page || lines[a]!.bbox[1] - lines[b]!.bbox[1]);
   const rows: number[][] = [];
   for (const i of order) {
     const row = rows.at(-1);
     const first = row && lines[row[0]!]!;
     const l = lines[i]!;
-    if (first && first.page === l.page && yOverlap(first.bbox, l.bbox) >= 0.5 * Math.min(first.bbox[3], l.bbox[3])) row!.push(i);
+    if (first && first.page === l.page && sameRow(first.bbox, l.bbox)) row!.push(i);
     else rows.push([i]);
   }
   return rows;
