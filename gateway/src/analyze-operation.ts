@@ -15,6 +15,8 @@ export interface OperationAnalysis {
   requirements: string[][][];
   /** The one subgraph that can answer the whole operation by itself, if there is one. */
   singleSubgraph: string | null;
+  /** Whether it selects schema introspection (`__schema`, `__type`), which the gateway answers itself. */
+  introspective: boolean;
   /**
    * Aliases and cost of the operation for these variables: measured once and remembered
    * when no list size comes from a variable, else measured for each request.
@@ -35,6 +37,7 @@ export function analyzeOperation(
   const requirements: string[][][] = [];
   let candidates: Set<string> | null = null;
   let passThrough = true;
+  let introspective = false;
   const typeInfo = new TypeInfo(schema);
   const relevant: DocumentNode = {
     ...document,
@@ -51,6 +54,7 @@ export function analyzeOperation(
         const parent = typeInfo.getParentType();
         const name = node.name.value;
         if (name === '__typename') return;
+        if (name.startsWith('__')) introspective = true;
         if (!parent || name.startsWith('__') || isAbstractType(parent)) {
           passThrough = false;
           return;
@@ -85,7 +89,7 @@ export function analyzeOperation(
     }
     return measured;
   };
-  return { requirements, singleSubgraph, measure };
+  return { requirements, singleSubgraph, introspective, measure };
 }
 
 /** Variable sets whose measure is kept per operation, and the longest (as JSON) worth keeping. */

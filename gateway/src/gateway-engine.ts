@@ -1,4 +1,4 @@
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -33,6 +33,7 @@ import type { GatewaySettings } from './config.js';
 import { authenticate, type Authenticated, type CallerFacts, type GatewayContext } from './context.js';
 import { depthLimit } from './depth-limit.js';
 import { GatewayFastPath, type FastOperation } from './fast-path.js';
+import { PlanRunner } from './plan-runner.js';
 import { policyPlugin } from './policy-plugin.js';
 import { SignedContextDataSource } from './signed-data-source.js';
 import { SubgraphClient } from './subgraph-client.js';
@@ -85,13 +86,22 @@ export class GatewayEngine {
     const auth = new EdgeAuthenticator(bus, secrets.keySecret);
     const subgraphs = new SubgraphClient(subgraphEndpoints(config, signer, deps.localSubgraphs ?? {}));
     const limits = { maxAliases: settings.maxAliases, maxCost: settings.maxCost };
-    const fastPath = settings.passthrough ? new GatewayFastPath(subgraphs, limits, logger) : undefined;
+    const executableSdl = withoutSecurityFeatures(supergraphSdl);
+    // One data source per subgraph, filled in as Apollo's gateway loads the supergraph: its executor and the fast path's share them.
+    const dataSources: ServiceMap = Object.create(null);
+    const fastPath = settings.passthrough ? new GatewayFastPath(subgraphs, new PlanRunner(executableSdl, dataSources, logger), limits, logger) : undefined;
     const usage = new UsageRecorder(bus, logger, lifecycle);
 
     const server = new ApolloServer<GatewayContext>({
       gateway: new ApolloGateway({
-        supergraphSdl: withoutSecurityFeatures(supergraphSdl),
-        buildService: ({ name }) => new SignedContextDataSource(name, subgraphs),
+        supergraphSdl: executableSdl,
+        buildService: ({ name }) => (dataSources[name] = new SignedContextDataSource(name, subgraphs)),
+        // Reached only by an operation that passed validation and the policy plugin (which set `analysis`).
+        experimental_didResolveQueryPlan: ({ queryPlan, operationContext, requestContext }) => {
+          const { query, operationName } = requestContext.request;
+          const analysis = (requestContext.context as GatewayContext).analysis;
+          if (query && analysis) fastPath?.rememberPlan(query, operationName, analysis, queryPlan, operationContext);
+        },
         logger,
       }),
       formatError: formatGraphQLError(logger),
@@ -145,7 +155,7 @@ export class GatewayEngine {
     } catch (err) {
       return graphQLErrorResponse(err, this.logger);
     }
-    const answer = fast ? await this.fastPath!.answer(fast, caller.context) : await this.viaApollo(facts.headers, body, caller.context);
+    const answer = (fast && (await this.fastPath!.answer(fast, caller.context))) || (await this.viaApollo(facts.headers, body, caller.context));
     return Object.keys(caller.headers).length ? { ...answer, headers: { ...caller.headers, ...answer.headers } } : answer;
   }
 
@@ -207,8 +217,8 @@ export class GatewayEngine {
     const fastPath = async (req: Request, res: Response, next: NextFunction) => {
       const fast = req.method === 'POST' ? this.fastPath?.lookup(req.body) : undefined;
       const caller = callerOf(res);
-      if (!fast || !caller) return next();
-      const answer = await this.fastPath!.answer(fast, caller.context);
+      const answer = fast && caller && (await this.fastPath!.answer(fast, caller.context));
+      if (!answer) return next();
       res.status(answer.status).set(answer.headers ?? {}).json(answer.body);
     };
     const apollo = expressMiddleware(this.server, {

@@ -6,6 +6,7 @@ import { enforceOperationPolicy } from '../src/operation-policy.js';
 const analysis = (requirements: string[][][]): OperationAnalysis => ({
   requirements,
   singleSubgraph: 'qa',
+  introspective: false,
   measure: () => ({ cost: 0, aliases: 0 }),
 });
 const client = (scopes: string[]): Principal => ({

@@ -44,3 +44,23 @@ export function formatGraphQLError(logger: Logger) {
     return { message: pub.message, path: formatted.path, extensions: { code: pub.code } };
   };
 }
+
+/**
+ * Errors as Apollo Server answers them: each through `format` (with the code
+ * `INTERNAL_SERVER_ERROR` when it has none), and the HTTP status and headers the last of them asks
+ * for in `extensions.http`, else `status`.
+ */
+export function formatExecutionErrors(
+  errors: readonly GraphQLError[],
+  format: ReturnType<typeof formatGraphQLError>,
+  status: number,
+): { status: number; headers: Record<string, string>; errors: GraphQLFormattedError[] } {
+  const headers: Record<string, string> = {};
+  const formatted = errors.map((error) => {
+    const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> }; code?: unknown };
+    if (http?.status) status = http.status;
+    for (const [name, value] of http?.headers ?? []) headers[name] = value;
+    return format({ ...error.toJSON(), extensions: { ...extensions, code: extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
+  });
+  return { status, headers, errors: formatted };
+}

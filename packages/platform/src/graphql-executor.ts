@@ -8,13 +8,12 @@ import {
   validate,
   type DocumentNode,
   type ExecutionResult,
-  type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
 import type { Logger } from 'pino';
 import { AppError } from './errors.js';
 import type { GraphQLAnswer } from './graphql-endpoint.js';
-import { formatGraphQLError, toGraphQLError } from './graphql-errors.js';
+import { formatExecutionErrors, formatGraphQLError, toGraphQLError } from './graphql-errors.js';
 
 const DOCUMENT_CACHE_SIZE = 1_000;
 /** Far above any operation the gateway plans (and the gateway itself bounds what reaches it). */
@@ -93,14 +92,8 @@ export class GraphQLExecutor {
   /** Format the errors; the status is the last one an error asks for in `extensions.http`, else `status`. */
   private answer(result: ExecutionResult, status: number): GraphQLAnswer {
     if (!result.errors?.length) return { status, body: { data: result.data } };
-    const headers: Record<string, string> = {};
-    const errors: GraphQLFormattedError[] = result.errors.map((error) => {
-      const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> }; code?: unknown };
-      if (http?.status) status = http.status;
-      for (const [name, value] of http?.headers ?? []) headers[name] = value;
-      return this.format({ ...error.toJSON(), extensions: { ...extensions, code: extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
-    });
-    return { status, headers, body: result.data === undefined ? { errors } : { data: result.data, errors } };
+    const formatted = formatExecutionErrors(result.errors, this.format, status);
+    return { status: formatted.status, headers: formatted.headers, body: result.data === undefined ? { errors: formatted.errors } : { data: result.data, errors: formatted.errors } };
   }
 }
 
