@@ -1,4 +1,4 @@
-import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, rateHeaders, type ContextSigner, type EdgeAuthenticator, type Principal } from '@perceptiq/platform';
+import { rateHeaders, type ContextSigner, type EdgeAuthenticator, type Principal } from '@perceptiq/platform';
 import type { BaseContext } from '@apollo/server';
 import type { OperationAnalysis } from './analyze-operation.js';
 
@@ -34,7 +34,7 @@ export async function authenticate(
   onCounted: (clientId: string) => void,
 ): Promise<Authenticated> {
   const { headers, ip, requestId } = call;
-  const signed = signer.verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER]);
+  const signed = signer.verify(headers);
   if (signed) return { context: { principal: signed.principal, requestId: signed.request_id, ip: signed.ip }, headers: {} };
 
   const adminToken = headers['x-admin-token'];

@@ -62,7 +62,7 @@ describe('subgraph client', () => {
   it('sends the caller signed for that subgraph alone, and returns its answer with its status', async () => {
     let seen: ReturnType<ContextSigner['verify']>;
     handler = (req, res) => {
-      seen = new ContextSigner(secret, 30_000, 'ingest').verify(req.headers[CONTEXT_HEADER], req.headers[CONTEXT_SIGNATURE_HEADER]);
+      seen = new ContextSigner(secret, 30_000, 'ingest').verify(req.headers);
       res.writeHead(413, { 'content-type': 'application/json' }).end('{"errors":[{"message":"no","extensions":{"code":"payload_too_large"}}]}');
     };
     const answer = await client().send('ingest', caller, { query: '{ x }' });

@@ -40,7 +40,6 @@ export function createStreamProxy(options: StreamProxyOptions): StreamProxy {
     if (query >= 0) url.search = req.originalUrl.slice(query);
     const headers: Record<string, string> = {
       ...signer.sign({ principal: caller.principal, request_id: req.id, ip: caller.ip }, action.service),
-      'x-request-id': req.id,
     };
     if (hasBody) {
       for (const name of BODY_HEADERS) {

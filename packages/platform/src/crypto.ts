@@ -1,7 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** HMAC-SHA256 as url-safe base64: the keyed hash used for API keys, admin tokens and contexts. */
-export function keyedHash(secret: string, value: string): string {
+export function keyedHash(secret: string | KeyObject, value: string): string {
   return createHmac('sha256', secret).update(value).digest('base64url');
 }
 

@@ -49,7 +49,7 @@ export function httpEndpoint(url: string, limits: EndpointLimits, sign?: (caller
   const target = new URL(url);
   return (call) => {
     const headers = definedHeaders(call.headers);
-    if (call.caller && sign) Object.assign(headers, sign(call.caller), { 'x-request-id': call.caller.request_id });
+    if (call.caller && sign) Object.assign(headers, sign(call.caller));
     return postJson(target, call.body, headers, limits.timeoutMs, limits.maxResponseBytes);
   };
 }

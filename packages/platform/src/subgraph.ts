@@ -2,7 +2,7 @@ import type { BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
-import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, type CallerContext, type ContextSigner, type Principal } from './client-context.js';
+import type { CallerContext, ContextSigner, Principal } from './client-context.js';
 import { AppError } from './errors.js';
 import type { GraphQLAnswer, GraphQLCall } from './graphql-endpoint.js';
 import { GraphQLExecutor } from './graphql-executor.js';
@@ -48,7 +48,7 @@ export interface Subgraph {
  */
 export function createSubgraph(options: SubgraphOptions): Subgraph {
   const executor = new GraphQLExecutor(buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as never }), options.logger);
-  const verify = (headers: GraphQLCall['headers']) => options.signer.verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER]);
+  const verify = (headers: GraphQLCall['headers']) => options.signer.verify(headers);
   const unsigned = () => new AppError('invalid_token', 'A valid signed client context is required.');
 
   function run(ctx: CallerContext, body: unknown): Promise<GraphQLAnswer> {

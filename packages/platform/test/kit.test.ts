@@ -105,34 +105,57 @@ describe('signed client context', () => {
 
   it('round-trips a context until it expires', () => {
     const headers = signer.sign(ctx, 'ingest', 1_000);
-    expect(signer.verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER], 2_000)).toMatchObject(ctx);
-    expect(signer.verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER], 31_001)).toBeUndefined();
+    expect(signer.verify(headers, 2_000)).toMatchObject(ctx);
+    expect(signer.verify(headers, 31_001)).toBeUndefined();
   });
 
   it('is accepted only by its audience', () => {
     const forGateway = signer.sign(ctx, 'gateway');
-    expect(signer.verify(forGateway[CONTEXT_HEADER], forGateway[CONTEXT_SIGNATURE_HEADER])).toBeUndefined();
+    expect(signer.verify(forGateway)).toBeUndefined();
     const gateway = new ContextSigner('s'.repeat(32), 30_000, 'gateway');
-    expect(gateway.verify(forGateway[CONTEXT_HEADER], forGateway[CONTEXT_SIGNATURE_HEADER])).toMatchObject(ctx);
+    expect(gateway.verify(forGateway)).toMatchObject(ctx);
   });
 
   it('refuses a context that would outlive one issued now, whoever signed it', () => {
     const longLived = new ContextSigner('s'.repeat(32), 3_600_000, 'rest-adapter').sign(ctx, 'ingest', 1_000);
-    expect(signer.verify(longLived[CONTEXT_HEADER], longLived[CONTEXT_SIGNATURE_HEADER], 2_000)).toBeUndefined();
+    expect(signer.verify(longLived, 2_000)).toBeUndefined();
     // The same context is fine for a verifier whose own TTL allows it.
     const patient = new ContextSigner('s'.repeat(32), 3_600_000, 'ingest');
-    expect(patient.verify(longLived[CONTEXT_HEADER], longLived[CONTEXT_SIGNATURE_HEADER], 2_000)).toMatchObject(ctx);
+    expect(patient.verify(longLived, 2_000)).toMatchObject(ctx);
   });
 
-  it('refuses a tampered body, a wrong signature, another secret and garbage', () => {
+  it('refuses a tampered body, a wrong signature, another secret and garbage, before and after a good one was seen', () => {
     const headers = signer.sign(ctx, 'ingest');
     const forged = Buffer.from(JSON.stringify({ ...ctx, principal: { type: 'public' }, aud: 'ingest', exp: Date.now() + 1e4 })).toString('base64url');
-    expect(signer.verify(forged, headers[CONTEXT_SIGNATURE_HEADER])).toBeUndefined();
-    expect(signer.verify(headers[CONTEXT_HEADER], 'x')).toBeUndefined();
-    expect(new ContextSigner('t'.repeat(32), 30_000, 'ingest').verify(headers[CONTEXT_HEADER], headers[CONTEXT_SIGNATURE_HEADER])).toBeUndefined();
-    expect(signer.verify(undefined, undefined)).toBeUndefined();
-    const junk = 'not-json';
-    expect(signer.verify(junk, keyedHash('s'.repeat(32), junk))).toBeUndefined();
+    for (let round = 0; round < 2; round++) {
+      expect(signer.verify({ ...headers, [CONTEXT_HEADER]: forged })).toBeUndefined();
+      expect(signer.verify({ ...headers, [CONTEXT_SIGNATURE_HEADER]: 'x' })).toBeUndefined();
+      expect(signer.verify({ ...headers, [CONTEXT_SIGNATURE_HEADER]: headers[CONTEXT_SIGNATURE_HEADER].replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) })).toBeUndefined();
+      expect(new ContextSigner('t'.repeat(32), 30_000, 'ingest').verify(headers)).toBeUndefined();
+      expect(signer.verify({})).toBeUndefined();
+      const junk = 'not-json';
+      expect(signer.verify({ [CONTEXT_HEADER]: junk, [CONTEXT_SIGNATURE_HEADER]: keyedHash('s'.repeat(32), junk) })).toBeUndefined();
+      expect(signer.verify(headers)).toMatchObject(ctx); // the good one, now known: the bad ones stay bad
+    }
+  });
+
+  it('signs a caller once for a while, with each call\'s own request id beside it, and re-signs past half its lifetime', () => {
+    const first = signer.sign(ctx, 'ingest', 1_000);
+    const second = signer.sign({ ...ctx, request_id: 'r2' }, 'ingest', 10_000);
+    expect(second[CONTEXT_SIGNATURE_HEADER]).toBe(first[CONTEXT_SIGNATURE_HEADER]);
+    expect(signer.verify(second, 10_000)).toMatchObject({ ...ctx, request_id: 'r2' });
+    const later = signer.sign(ctx, 'ingest', 16_001);
+    expect(later[CONTEXT_SIGNATURE_HEADER]).not.toBe(first[CONTEXT_SIGNATURE_HEADER]);
+    expect(signer.verify(later, 40_000)).toMatchObject(ctx);
+    // Another caller, address or audience never shares a signature.
+    expect(signer.sign({ ...ctx, ip: '10.0.0.1' }, 'ingest', 1_000)[CONTEXT_SIGNATURE_HEADER]).not.toBe(first[CONTEXT_SIGNATURE_HEADER]);
+    expect(signer.sign({ ...ctx, principal: { type: 'public' } }, 'ingest', 1_000)[CONTEXT_SIGNATURE_HEADER]).not.toBe(first[CONTEXT_SIGNATURE_HEADER]);
+    expect(signer.sign(ctx, 'qa', 1_000)[CONTEXT_SIGNATURE_HEADER]).not.toBe(first[CONTEXT_SIGNATURE_HEADER]);
+  });
+
+  it('takes a well-formed request id from beside the context, else makes one', () => {
+    const headers = signer.sign(ctx, 'ingest');
+    expect(signer.verify({ ...headers, 'x-request-id': 'bad id with spaces' })?.request_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { ClientIdentity, Scope } from '@perceptiq/contracts';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { CONTEXT_HEADER, CONTEXT_SIGNATURE_HEADER, type ContextSigner } from '../client-context.js';
+import type { ContextSigner } from '../client-context.js';
 import { AppError } from '../errors.js';
 import { runWithContext } from '../request-context.js';
 import { sendError } from './error-response.js';
@@ -29,7 +29,7 @@ export type StreamHandler = (req: Request, res: Response, caller: StreamCaller) 
 export function signedStreamRoute(signer: ContextSigner, logger: Logger): (scope: Scope, handler: StreamHandler) => RequestHandler {
   return (scope, handler) => async (req, res) => {
     try {
-      const ctx = signer.verify(req.headers[CONTEXT_HEADER], req.headers[CONTEXT_SIGNATURE_HEADER]);
+      const ctx = signer.verify(req.headers);
       if (!ctx || ctx.principal.type !== 'client') throw new AppError('invalid_token', 'A valid signed client context is required.');
       const { client } = ctx.principal;
       if (!client.scopes.includes(scope)) {
