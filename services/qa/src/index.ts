@@ -11,7 +11,14 @@ import { IndexedDocuments } from './index/indexed-documents.js';
 import { createAnalyzer } from './index/analyzer.js';
 import { Indexer } from './index/indexer.js';
 import type { Citation } from './retrieval/index.js';
-import { documentLines, summarizeWorkspace } from './workspace-summary.js';
+import { countByType, documentLines, summarizeWorkspace } from './workspace-summary.js';
+
+/** What the workspace summary's field resolvers read. */
+interface Workspace {
+  facts: DocumentFacts[];
+  clientId: string;
+  types: () => Promise<Record<string, string>>;
+}
 
 export { qaSettings, type QaSettings } from './config.js';
 export type { GenerativeOptions } from './generative/index.js';
@@ -94,9 +101,13 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
     },
     resolvers: {
       JSON: JSONScalar,
-      // The documents' own summaries are read only when their lines are asked for.
+      // The documents' own summaries, and their types, are read only when a field needs them.
       Summary: {
-        documents: async (ws: { facts: DocumentFacts[]; types: Record<string, string>; clientId: string }) => documentLines(ws.facts, await documents.summaries(ws.clientId), ws.types),
+        byType: async (ws: Workspace) => countByType(ws.facts, await ws.types()),
+        documents: async (ws: Workspace) => {
+          const [summaries, types] = await Promise.all([documents.summaries(ws.clientId), ws.types()]);
+          return documentLines(ws.facts, summaries, types);
+        },
       },
       Document: {
         summary: async (ref: { id: string }, _: unknown, ctx: SubgraphContext) => {
@@ -149,8 +160,11 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
         },
         summary: async (_: unknown, _args: unknown, ctx: SubgraphContext) => {
           const clientId = requireClient(ctx).client_id;
-          const [facts, types] = await Promise.all([answers.active(clientId), answers.docTypes(clientId)]);
-          return { ...summarizeWorkspace(facts, types), facts, types, clientId };
+          const facts = await answers.active(clientId);
+          // Another service's answer: asked once, and only when a field needs it (never for an empty workspace).
+          let types: Promise<Record<string, string>> | undefined;
+          const workspace: Workspace = { facts, clientId, types: () => (types ??= facts.length ? answers.docTypes(clientId) : Promise.resolve({})) };
+          return { ...summarizeWorkspace(facts), ...workspace };
         },
         documentSummary: async (_: unknown, args: { docId: string }, ctx: SubgraphContext) => summaryOut(await answers.summary(requireClient(ctx).client_id, args.docId)),
       },

@@ -5,7 +5,6 @@ export interface WorkspaceSummary {
   scope: 'workspace';
   totalDocuments: number;
   byStatus: Record<string, number>;
-  byType: Record<string, number>;
   summary: string;
 }
 
@@ -21,21 +20,26 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const LINE_CHARS = 160;
 
 /** The active set at a glance; an empty workspace is a normal answer, not an error. */
-export function summarizeWorkspace(docs: DocumentFacts[], types: Readonly<Record<string, string>> = {}): WorkspaceSummary {
+export function summarizeWorkspace(docs: DocumentFacts[]): WorkspaceSummary {
   const byStatus: Record<string, number> = {};
-  const byType: Record<string, number> = {};
-  for (const d of docs) {
-    byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
-    const type = types[d.doc_id] ?? 'unclassified';
-    byType[type] = (byType[type] ?? 0) + 1;
-  }
+  for (const d of docs) byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
   const summary =
     docs.length === 0
       ? 'No documents yet. Upload files with POST /v1/upload, then ask questions with POST /v1/ask.'
       : `${plural(docs.length, 'document')}: ${Object.entries(byStatus)
           .map(([status, n]) => `${n} ${status}`)
           .join(', ')}.`;
-  return { scope: 'workspace', totalDocuments: docs.length, byStatus, byType, summary };
+  return { scope: 'workspace', totalDocuments: docs.length, byStatus, summary };
+}
+
+/** Documents by type (`types`: by document id, as the templates service decided them). */
+export function countByType(docs: DocumentFacts[], types: Readonly<Record<string, string>>): Record<string, number> {
+  const byType: Record<string, number> = {};
+  for (const d of docs) {
+    const type = types[d.doc_id] ?? 'unclassified';
+    byType[type] = (byType[type] ?? 0) + 1;
+  }
+  return byType;
 }
 
 /** A line per document: its title and lead where QA has summarized it (`summaries`, by document id), else its file name and status. */
