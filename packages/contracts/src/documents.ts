@@ -15,11 +15,20 @@ export const DocumentFacts = z.object({
 });
 export type DocumentFacts = z.infer<typeof DocumentFacts>;
 
-/** List a client's documents (the active set unless archived ones are asked for). */
+/**
+ * List a client's documents (the active set unless archived ones are asked for): all of them, or
+ * with `limit` a page at a time in document-id order (`after`: the previous page's `next`), for a
+ * caller that may meet more than one bus message holds (about 1 MB: some 5,000 documents).
+ */
 export const ListDocumentFacts = defineRequest(
   'ingest.documents.facts',
-  z.object({ client_id: z.string(), include_archived: z.boolean().default(false) }),
-  z.object({ documents: z.array(DocumentFacts) }),
+  z.object({
+    client_id: z.string(),
+    include_archived: z.boolean().default(false),
+    after: z.string().optional(),
+    limit: z.number().int().min(1).max(1_000).optional(),
+  }),
+  z.object({ documents: z.array(DocumentFacts), next: z.string().nullable().default(null) }),
 );
 
 /** The ingest pipeline's durable job: process one document from its stored bytes to pages. */
@@ -40,6 +49,8 @@ export const DocumentProcessed = defineEvent(
     page_count: z.number().int(),
     ocr_pages: z.number().int(),
     ocr_confidence: z.number().nullable(),
+    /** From upload to `ready`. */
+    processing_ms: z.number().int().nonnegative(),
   }),
 );
 

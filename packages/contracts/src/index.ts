@@ -7,3 +7,4 @@ export * from './documents.js';
 export * from './services.js';
 export * from './access-api.js';
 export * from './templates.js';
+export * from './analytics.js';

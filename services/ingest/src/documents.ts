@@ -12,8 +12,6 @@ export interface DocumentRecord {
   page_count: number;
   sha256: string;
   status: DocumentStatus;
-  tags: string[];
-  language: string | null;
   ocr_confidence: number | null;
   created_at: string;
   archived: boolean;
@@ -42,8 +40,6 @@ export function queuedDocument(fields: NewDocument): DocumentRecord {
     page_count: 0,
     status: 'queued',
     stage: 'queued',
-    tags: [],
-    language: null,
     ocr_confidence: null,
     archived: false,
     pages_done: 0,
@@ -168,13 +164,18 @@ export class DocumentRepository {
     return { documents, nextCursor: more ? encodeCursor(documents[documents.length - 1]!) : null };
   }
 
-  async facts(clientId: string, includeArchived: boolean): Promise<DocumentFacts[]> {
+  /** All of a client's documents, newest first; or with `page.limit` a page of them in id order, and the id to go on `after`. */
+  async facts(clientId: string, includeArchived: boolean, page?: { after?: string; limit: number }): Promise<{ documents: DocumentFacts[]; next: string | null }> {
     const filter: Record<string, unknown> = { client_id: clientId };
     if (!includeArchived) filter.archived = false;
+    if (page?.after) filter._id = { $gt: page.after };
+    const projection = { filename: 1, status: 1, page_count: 1, archived: 1, created_at: 1 } as const;
     const docs = await this.docs
-      .find(filter, { sort: { created_at: -1 }, projection: { filename: 1, status: 1, page_count: 1, archived: 1, created_at: 1 } })
+      .find(filter, page ? { sort: { _id: 1 }, limit: page.limit + 1, projection } : { sort: { created_at: -1 }, projection })
       .toArray();
-    return docs.map((d) => ({
+    const more = page !== undefined && docs.length > page.limit;
+    const shown = more ? docs.slice(0, page.limit) : docs;
+    const documents = shown.map((d) => ({
       doc_id: d._id,
       filename: d.filename,
       status: d.status,
@@ -182,5 +183,7 @@ export class DocumentRepository {
       archived: d.archived,
       created_at: d.created_at,
     }));
+    return { documents, next: more ? shown[shown.length - 1]!._id : null };
   }
+
 }

@@ -86,7 +86,7 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
       await docs.init();
       await pages.init();
       const subs = [
-        bus.serve(ListDocumentFacts, async (req) => ({ documents: await docs.facts(req.client_id, req.include_archived) })),
+        bus.serve(ListDocumentFacts, (req) => docs.facts(req.client_id, req.include_archived, req.limit ? { after: req.after, limit: req.limit } : undefined)),
         bus.serve(GetDocumentPages, async (req) => {
           const doc = await docs.get(req.client_id, req.doc_id);
           const list = await pages.list(req.client_id, req.doc_id, req.words, { from: req.from_page, count: req.max_pages });

@@ -121,7 +121,8 @@ export class DocumentProcessor {
     if (job.error !== undefined) return this.fail(doc, job.error);
     // Before `ready`: a redelivered job finds the document still `indexing` and enqueues again, so extraction is never lost.
     await this.deps.extract.enqueue({ doc_id: doc._id, client_id: doc.client_id });
-    await this.stage(doc, 'ready', { processing_ms: this.now() - (doc.processing_started_ms ?? this.now()) });
+    const processingMs = this.now() - (doc.processing_started_ms ?? this.now());
+    await this.stage(doc, 'ready', { processing_ms: processingMs });
     processed().inc({ outcome: 'ready' });
     await this.deps.bus.publish(DocumentProcessed, {
       doc_id: doc._id,
@@ -131,6 +132,7 @@ export class DocumentProcessor {
       page_count: doc.page_count,
       ocr_pages: doc.ocr_pages ?? 0,
       ocr_confidence: doc.ocr_confidence,
+      processing_ms: processingMs,
       at: new Date(this.now()).toISOString(),
     });
   }

@@ -15,8 +15,6 @@ export const documentView = (d: DocumentRecord) => ({
   pageCount: d.page_count,
   sha256: d.sha256,
   status: d.status,
-  tags: d.tags,
-  language: d.language,
   ocrConfidence: d.ocr_confidence,
   createdAt: d.created_at,
   archived: d.archived,
