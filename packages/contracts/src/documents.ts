@@ -93,6 +93,8 @@ export const GetDocumentPages = defineRequest(
   z.object({
     doc_id: z.string(),
     filename: z.string(),
+    /** Pages exist from `indexing` on; a caller that needs the whole document waits for `ready`. */
+    status: DocumentStatus,
     page_count: z.number().int(),
     pages: z.array(DocumentPage),
   }),

@@ -93,6 +93,7 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
           return {
             doc_id: doc._id,
             filename: doc.filename,
+            status: doc.status,
             page_count: doc.page_count,
             pages: list.map((p) => pageFacts(p, req.words)),
           };
