@@ -24,12 +24,6 @@ function inputOf(route: RouteDef, req: Request): RouteInput {
 export function executeRoute(route: RouteDef, upstreams: Upstreams): RequestHandler {
   const { action } = route;
   switch (action.kind) {
-    case 'later': {
-      const message = `${action.capability[0]!.toUpperCase()}${action.capability.slice(1)} is not available in this version yet.`;
-      return () => {
-        throw new AppError('not_implemented', message);
-      };
-    }
     case 'identity':
       return (_req: Request, res: Response): void => {
         const { principal } = callerOf(res);

@@ -87,7 +87,7 @@ export function buildOpenApiDocument(routes: RouteDef[]): Json {
     if (!successContent) throw new Error(`${route.operationId}: a route declares its success answer (response or download)`);
     const responses: Json = {
       [String(route.status)]: {
-        description: route.action.kind === 'later' ? 'Success (once this capability ships; 501 not_implemented until then)' : 'Success',
+        description: 'Success',
         headers: successHeaders,
         content: successContent,
       },
@@ -116,7 +116,6 @@ export function buildOpenApiDocument(routes: RouteDef[]): Json {
         ...(route.auth === 'admin' ? { security: [{ adminToken: [] }] } : {}),
         ...(route.auth === 'public' ? { security: [] } : {}),
         ...(route.scope ? { 'x-required-scope': route.scope } : {}),
-        ...(route.action.kind === 'later' ? { 'x-status': 'not_implemented' } : {}),
         ...(route.example?.curl ? { 'x-codeSamples': [{ lang: 'curl', label: 'curl (published page)', source: route.example.curl }] } : {}),
         ...(parameters.length ? { parameters } : {}),
         ...(requestBody ? { requestBody } : {}),
@@ -158,7 +157,6 @@ function errorCodesFor(route: RouteDef): ErrorCode[] {
   if (route.auth === 'admin') codes.push('invalid_admin_token');
   if (route.params) codes.push('not_found');
   if (route.body || route.multipart) codes.push('payload_too_large', 'unsupported_media_type');
-  if (route.action.kind === 'later') codes.push('not_implemented');
   codes.push(...(route.errors ?? []));
   return codes;
 }

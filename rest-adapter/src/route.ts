@@ -22,12 +22,6 @@ export interface IdentityAction {
   kind: 'identity';
 }
 
-/** A capability a later issue builds: `501 not_implemented`, after authentication and the scope check. */
-export interface LaterAction {
-  kind: 'later';
-  capability: string;
-}
-
 /**
  * A byte stream piped to the owning service's HTTP endpoint, both ways: uploads in, downloads (audio,
  * exports) out. The bytes never go through GraphQL. The service is called with the route's own
@@ -40,7 +34,7 @@ export interface StreamAction {
   path: string;
 }
 
-export type RouteAction = GraphqlAction | IdentityAction | LaterAction | StreamAction;
+export type RouteAction = GraphqlAction | IdentityAction | StreamAction;
 
 export interface RouteDef {
   operationId: string;

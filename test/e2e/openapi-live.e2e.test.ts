@@ -128,15 +128,13 @@ describe.each(['embedded', 'distributed'] as const)('%s: live answers match /v1/
     await check('get', '/api/access/clients', '/api/access/clients', {}, 401);
   });
 
-  test('every capability still to come answers 501 in the documented envelope, after the key and scope checks', async () => {
-    const later = ROUTES.filter((route) => route.action.kind === 'later');
-    expect(later.length).toBeGreaterThan(0);
-    for (const route of later) {
-      const url = route.path === '/v1/search' ? '/v1/search?q=renewal' : route.path;
-      const body = route.example?.body ?? (route.method === 'post' ? {} : undefined);
-      await check(route.method, route.path, url, { key: client.api_key, body }, 501);
-      await check(route.method, route.path, url, { body }, 401);
-    }
+  test('analytics answers match the document: tagging, comparison refusals, metrics', async () => {
+    await check('post', '/v1/tagging', '/v1/tagging', { key: client.api_key, body: { text: 'Invoice INV-123 from Company Inc, due 2026-01-31: 1,250.00 EUR. Contact billing@company.com.' } }, 200);
+    await check('post', '/v1/tagging', '/v1/tagging', { key: client.api_key, body: { doc_id: 'doc_doesnotexist' } }, 404);
+    await check('post', '/v1/compare', '/v1/compare', { key: client.api_key, body: { baseId: 'doc_base123', compareId: 'doc_compare456' } }, 404);
+    await check('post', '/v1/compare', '/v1/compare', { key: client.api_key, body: { base_id: 'doc_base123' } }, 400);
+    await check('get', '/v1/dashboard/metrics', '/v1/dashboard/metrics?period=7d', { key: client.api_key }, 200);
+    await check('get', '/v1/dashboard/metrics', '/v1/dashboard/metrics', {}, 401);
   });
 
   test('the document declares every operation these calls reached', () => {

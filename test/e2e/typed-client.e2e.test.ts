@@ -63,19 +63,17 @@ describe.each(['embedded', 'distributed'] as const)('%s: the typed client runs t
     expect(res.data!.fields.invoice_number).toMatchObject({ value: 'INV-123', bbox: [0.21, 0.14, 0.1, 0.02] });
   }, 60_000);
 
-  test("the page's unbuilt calls answer 501 not_implemented in the envelope, typed as the error", async () => {
+  test("the page's analytics calls answer typed: a tagging, and an unknown document as the error envelope", async () => {
     const client = createPerceptiqClient({ baseUrl: stack.restUrl, apiKey });
-    const answers = [
-      await client.POST('/v1/compare', { body: { baseId: 'doc_1', compareId: 'doc_2' } }),
-      await client.POST('/v1/tagging', { body: { text: 'Invoice INV-123 from Contoso Ltd.' } }),
-    ];
-    for (const answer of answers) {
-      expect({ status: answer.response.status, code: answer.error?.error.code, request_id: answer.error?.error.request_id }).toEqual({
-        status: 501,
-        code: 'not_implemented',
-        request_id: answer.response.headers.get('X-Request-Id'),
-      });
-    }
+    const tagged = await client.POST('/v1/tagging', { body: { text: 'Invoice INV-123 from Contoso Ltd. Contact billing@contoso.com.' } });
+    expect(tagged.response.status).toBe(200);
+    expect(tagged.data!.pii.map((p) => p.type)).toContain('email');
+    const compared = await client.POST('/v1/compare', { body: { baseId: 'doc_1', compareId: 'doc_2' } });
+    expect({ status: compared.response.status, code: compared.error?.error.code, request_id: compared.error?.error.request_id }).toEqual({
+      status: 404,
+      code: 'not_found',
+      request_id: compared.response.headers.get('X-Request-Id'),
+    });
   }, 60_000);
 
   test('a call without a key is 401 in the envelope', async () => {

@@ -7,6 +7,7 @@ export const ID_PREFIX = {
   template: 'tpl_',
   job: 'job_',
   audit: 'aud_',
+  question: 'qst_',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

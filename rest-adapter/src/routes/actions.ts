@@ -1,8 +1,5 @@
 import { camelKeys, snakeKeys } from '@perceptiq/platform';
-import type { GraphqlAction, LaterAction, RouteInput } from '../route.js';
-
-/** A capability a later issue builds (`501 not_implemented`). */
-export const later = (capability: string): LaterAction => ({ kind: 'later', capability });
+import type { GraphqlAction, RouteInput } from '../route.js';
 
 /** A GraphQL action whose single root field's value is the response (keys turned snake_case). */
 export function gql(document: string, variables: (input: RouteInput) => Record<string, unknown> = () => ({})): GraphqlAction {

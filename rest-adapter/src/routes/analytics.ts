@@ -1,55 +1,47 @@
-import { z } from 'zod';
+import { CompareBody, Comparison, DashboardMetrics, ExportQuery, MetricsQuery, TagBody, Tagging } from '@perceptiq/contracts';
+import { snakeKeys } from '@perceptiq/platform';
 import type { RouteDef } from '../route.js';
-import { later } from './actions.js';
-import { DocId } from './documents.js';
+import { gql } from './actions.js';
 
-const Counts = z.record(z.string(), z.number().int());
+const TAGGING_FIELDS = 'docType language tags { tag category confidence } entities { type text start end } pii { type start end }';
+const COMPARISON_FIELDS = 'similarity summary changes { kind section baseText compareText diff { op text } } changedTerms { term base compare }';
+const METRICS_FIELDS =
+  'period documents { total byStatus byType } pages { total } processingMs { p50 p95 } ocrConfidence { mean } questions { total } api { calls byScope byStatus rateLimited } series { date calls documents pages questions }';
 
-const TagBody = z.object({ text: z.string().max(1_000_000).optional(), doc_id: DocId.optional() });
-const TagAnswer = z.object({
-  doc_type: z.enum(['invoice', 'receipt', 'purchase_order', 'contract', 'letter', 'form', 'report', 'statement', 'resume', 'other']),
-  language: z.string().nullable(),
-  tags: z.array(z.object({ tag: z.string(), category: z.string(), confidence: z.number() })),
-  entities: z.array(
-    z.object({
-      type: z.enum(['person', 'organization', 'place', 'date', 'money', 'percent', 'email', 'phone', 'url', 'iban']),
-      text: z.string(),
-      start: z.number().int(),
-      end: z.number().int(),
-    }),
-  ),
-  pii: z.array(
-    z.object({ type: z.enum(['email', 'phone', 'iban', 'credit_card', 'national_id', 'date_of_birth']), start: z.number().int(), end: z.number().int() }),
-  ),
-});
+interface WireChange {
+  kind: string;
+  section: string | null;
+  baseText: string | null;
+  compareText: string | null;
+  diff: Array<{ op: string; text: string }>;
+}
 
-// The published map names them baseId/compareId, API.md base_id/compare_id: both are accepted.
-const CompareBody = z.object({ base_id: DocId.optional(), compare_id: DocId.optional(), baseId: DocId.optional(), compareId: DocId.optional() });
-const CompareAnswer = z.object({
-  similarity: z.number().min(0).max(1),
-  summary: z.string(),
-  changes: z.array(
-    z.object({
-      kind: z.enum(['added', 'removed', 'modified']),
-      section: z.string().nullable(),
-      base_text: z.string().optional(),
-      compare_text: z.string().optional(),
-      diff: z.array(z.object({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() })),
-    }),
-  ),
-  changed_terms: z.array(z.object({ term: z.string(), base: z.string().nullable(), compare: z.string().nullable() })),
-});
+/** API.md: a change's `base_text` / `compare_text` are absent on the side that lacks the section. */
+const comparisonOut = (data: Record<string, unknown>) => {
+  const c = data.compareDocs as { similarity: number; summary: string; changes: WireChange[]; changedTerms: unknown[] };
+  return {
+    similarity: c.similarity,
+    summary: c.summary,
+    changes: c.changes.map(({ kind, section, baseText, compareText, diff }) => ({
+      kind,
+      section,
+      ...(baseText !== null ? { base_text: baseText } : {}),
+      ...(compareText !== null ? { compare_text: compareText } : {}),
+      diff,
+    })),
+    changed_terms: c.changedTerms,
+  };
+};
 
-const MetricsAnswer = z.object({
-  period: z.enum(['24h', '7d', '30d']),
-  documents: z.object({ total: z.number().int(), by_status: Counts, by_type: Counts }),
-  pages: z.object({ total: z.number().int() }),
-  processing_ms: z.object({ p50: z.number().nullable(), p95: z.number().nullable() }),
-  ocr_confidence: z.object({ mean: z.number().nullable() }),
-  questions: z.object({ total: z.number().int() }),
-  api: z.object({ calls: z.number().int(), by_scope: Counts, by_status: Counts, rate_limited: z.number().int() }),
-  series: z.array(z.object({ date: z.string(), calls: z.number().int(), documents: z.number().int(), pages: z.number().int(), questions: z.number().int() })),
-});
+/** Counts by name (scope, status, type) stay as they are: only the contract's own keys are turned snake_case. */
+const metricsOut = (data: Record<string, unknown>) => {
+  const m = data.dashboardMetrics as Record<string, Record<string, unknown>> & { period: string; series: unknown[] };
+  return {
+    ...(snakeKeys({ period: m.period, pages: m.pages, processingMs: m.processingMs, ocrConfidence: m.ocrConfidence, questions: m.questions, series: m.series }) as object),
+    documents: { total: m.documents.total, by_status: m.documents.byStatus, by_type: m.documents.byType },
+    api: { calls: m.api.calls, by_scope: m.api.byScope, by_status: m.api.byStatus, rate_limited: m.api.rateLimited },
+  };
+};
 
 /** Analytics: exports, tagging, comparison, usage metrics. */
 export const ANALYTICS_ROUTES: RouteDef[] = [
@@ -61,13 +53,10 @@ export const ANALYTICS_ROUTES: RouteDef[] = [
     scope: 'export',
     summary: 'Export documents, extractions, questions or tags, as a download',
     tags: ['analytics'],
-    query: z.object({
-      scope: z.enum(['documents', 'extractions', 'questions', 'tags', 'all']).default('all'),
-      format: z.enum(['json', 'ndjson', 'csv', 'xlsx']).default('json'),
-    }),
+    query: ExportQuery,
     status: 200,
     download: ['application/json', 'application/x-ndjson', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-    action: later('exports'),
+    action: { kind: 'stream', service: 'analytics', path: '/export' },
   },
   {
     operationId: 'autoTagText',
@@ -81,8 +70,9 @@ export const ANALYTICS_ROUTES: RouteDef[] = [
     example: { body: { text: 'Invoice INV-123 from Company Inc, due 2026-01-31: 1,250.00 EUR. Contact billing@company.com.' } },
     errors: ['not_found', 'conflict'],
     status: 200,
-    response: TagAnswer,
-    action: later('tagging'),
+    response: Tagging,
+    // The body travels as it is, checked again by the same contract schema in the analytics subgraph.
+    action: gql(`query AutoTagText($payload: JSON!) { autoTagText(payload: $payload) { ${TAGGING_FIELDS} } }`, ({ body }) => ({ payload: body })),
   },
   {
     operationId: 'compareDocs',
@@ -96,8 +86,13 @@ export const ANALYTICS_ROUTES: RouteDef[] = [
     example: { body: { baseId: 'doc_base123', compareId: 'doc_compare456' } },
     errors: ['not_found', 'conflict'],
     status: 200,
-    response: CompareAnswer,
-    action: later('document comparison'),
+    response: Comparison,
+    action: {
+      kind: 'graphql',
+      document: `query CompareDocs($baseId: ID!, $compareId: ID!) { compareDocs(baseId: $baseId, compareId: $compareId) { ${COMPARISON_FIELDS} } }`,
+      variables: ({ body }) => ({ baseId: body.base_id, compareId: body.compare_id }),
+      shape: comparisonOut,
+    },
   },
   {
     operationId: 'getDashboardMetrics',
@@ -107,9 +102,14 @@ export const ANALYTICS_ROUTES: RouteDef[] = [
     scope: 'metrics',
     summary: "The client's own usage figures",
     tags: ['analytics'],
-    query: z.object({ period: z.enum(['24h', '7d', '30d']).default('24h') }),
+    query: MetricsQuery,
     status: 200,
-    response: MetricsAnswer,
-    action: later('dashboard metrics'),
+    response: DashboardMetrics,
+    action: {
+      kind: 'graphql',
+      document: `query DashboardMetrics($period: String!) { dashboardMetrics(period: $period) { ${METRICS_FIELDS} } }`,
+      variables: ({ query }) => ({ period: query.period }),
+      shape: metricsOut,
+    },
   },
 ];

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { DocumentIndexed, ExtractDocument, GetDocumentPages, IndexDocument, ListDocumentFacts, ProcessDocument, RecognizeImage } from '@perceptiq/contracts';
+import { DocumentIndexed, ExtractDocument, GetDocumentPages, IndexDocument, ListDocumentFacts, ProcessDocument, RecognizeImage, TagDocument } from '@perceptiq/contracts';
 import { ContextSigner, loadTypeDefs, type ServiceFactory } from '@perceptiq/platform';
 import { DocumentRepository } from './documents.js';
 import { sniffType } from './extract/sniff.js';
@@ -64,6 +64,7 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
     bus,
     index: bus.workQueue(IndexDocument),
     extract: bus.workQueue(ExtractDocument),
+    tag: bus.workQueue(TagDocument),
     ocr,
     limits: {
       maxPages: settings.maxPages,

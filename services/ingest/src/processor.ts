@@ -1,4 +1,4 @@
-import { DocumentFailed, DocumentProcessed, type DocumentIndexed, type DocumentStatus, type ExtractDocument, type IndexDocument, type JobOf, type ProcessDocument } from '@perceptiq/contracts';
+import { DocumentFailed, DocumentProcessed, type DocumentIndexed, type DocumentStatus, type ExtractDocument, type IndexDocument, type JobOf, type ProcessDocument, type TagDocument } from '@perceptiq/contracts';
 import { counter, type BlobStore, type Bus, type JobContext, type Logger, type WorkQueue } from '@perceptiq/platform';
 import type { DocumentRecord, DocumentRepository } from './documents.js';
 import { extractInSandbox } from './extract/sandbox.js';
@@ -18,6 +18,7 @@ export interface ProcessorDeps {
   index: Pick<WorkQueue<JobOf<typeof IndexDocument>>, 'enqueue'>;
   /** The templates service's extraction queue: a document that became `ready` is handed to it. */
   extract: Pick<WorkQueue<JobOf<typeof ExtractDocument>>, 'enqueue'>;
+  tag: Pick<WorkQueue<JobOf<typeof TagDocument>>, 'enqueue'>;
   /** The OCR engine, started on first need (its workers are costly) and shared by every job. */
   ocr(): Promise<OcrEngine>;
   limits: ExtractLimits;
@@ -119,8 +120,9 @@ export class DocumentProcessor {
     const doc = await this.deps.docs.findForJob(job.doc_id, job.client_id);
     if (!doc || doc.status !== 'indexing') return; // deleted, or sent back for processing, meanwhile
     if (job.error !== undefined) return this.fail(doc, job.error);
-    // Before `ready`: a redelivered job finds the document still `indexing` and enqueues again, so extraction is never lost.
+    // Before `ready`: a redelivered job finds the document still `indexing` and enqueues again, so extraction and tagging are never lost.
     await this.deps.extract.enqueue({ doc_id: doc._id, client_id: doc.client_id });
+    await this.deps.tag.enqueue({ doc_id: doc._id, client_id: doc.client_id });
     const processingMs = this.now() - (doc.processing_started_ms ?? this.now());
     await this.stage(doc, 'ready', { processing_ms: processingMs });
     processed().inc({ outcome: 'ready' });

@@ -40,6 +40,7 @@ function processor(ocrPageBudgetMs: number): DocumentProcessor {
     // Read documents wait here for QA; what is tested is how they were read.
     index: new RecordingQueue(),
     extract: new RecordingQueue(),
+    tag: new RecordingQueue(),
     // Shared by the tests, as the service shares one; counted to show when OCR was needed at all.
     ocr: () => {
       engineStarts++;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import type { ExtractDocument, IndexDocument, JobOf } from '@perceptiq/contracts';
+import type { ExtractDocument, IndexDocument, JobOf, TagDocument } from '@perceptiq/contracts';
 import type { JobContext } from '@perceptiq/platform';
 import type { DocumentRecord } from '../src/documents.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from '../src/extract/index.js';
@@ -22,6 +22,7 @@ let storage: IngestStorage;
 let bus: RecordingBus;
 let indexing: RecordingQueue<JobOf<typeof IndexDocument>>;
 let extracting: RecordingQueue<JobOf<typeof ExtractDocument>>;
+let tagging: RecordingQueue<JobOf<typeof TagDocument>>;
 let warnings: string[];
 
 beforeEach(async () => {
@@ -29,6 +30,7 @@ beforeEach(async () => {
   bus = new RecordingBus();
   indexing = new RecordingQueue();
   extracting = new RecordingQueue();
+  tagging = new RecordingQueue();
   warnings = [];
 });
 afterEach(() => storage.close());
@@ -69,7 +71,7 @@ const reading = (page: number, confidence: number): OcrPage => {
 function processor(ocr: () => Promise<OcrEngine>, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): DocumentProcessor {
   const recording = recordingLogger();
   warnings = recording.warnings;
-  const made = new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, extract: extracting, ocr, limits, ocrPageBudgetMs: 20_000, logger: recording.logger });
+  const made = new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, extract: extracting, tag: tagging, ocr, limits, ocrPageBudgetMs: 20_000, logger: recording.logger });
   // As the service runs it: a document read goes to QA, whose report (`document.indexed`) makes it ready.
   const process = made.process.bind(made);
   made.process = async (job, ctx) => {
@@ -98,7 +100,7 @@ describe('a document that can be read', () => {
     expect(bus.events).toEqual([
       {
         subject: 'document.processed',
-        data: { doc_id: doc._id, client_id: CLIENT, filename: 'notes.txt', mime_type: 'text/plain', page_count: 1, ocr_pages: 0, ocr_confidence: null, at: expect.any(String) },
+        data: { doc_id: doc._id, client_id: CLIENT, filename: 'notes.txt', mime_type: 'text/plain', page_count: 1, ocr_pages: 0, ocr_confidence: null, processing_ms: expect.any(Number), at: expect.any(String) },
       },
     ]);
   });
@@ -201,7 +203,7 @@ describe('a job that has nothing (more) to do', () => {
 });
 
 describe('the hand-over to QA', () => {
-  const bare = () => new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, extract: extracting, ocr: scriptedOcr((page) => reading(page, 1)).ocr, limits: DEFAULT_EXTRACT_LIMITS, ocrPageBudgetMs: 20_000, logger: recordingLogger().logger });
+  const bare = () => new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, extract: extracting, tag: tagging, ocr: scriptedOcr((page) => reading(page, 1)).ocr, limits: DEFAULT_EXTRACT_LIMITS, ocrPageBudgetMs: 20_000, logger: recordingLogger().logger });
 
   test('a document read waits in indexing, with a QA job, until QA reports it indexed; then it is ready and announced', async () => {
     const doc = await queued('notes.txt', Buffer.from('Plain text notes'), 'text/plain');
@@ -215,6 +217,7 @@ describe('the hand-over to QA', () => {
     expect(await stored(doc)).toMatchObject({ status: 'ready', stage: 'ready', processing_ms: expect.any(Number) });
     expect(bus.of('document.processed')).toEqual([expect.objectContaining({ doc_id: doc._id, client_id: CLIENT, page_count: 1, ocr_pages: 0 })]);
     expect(extracting.jobs.map((j) => j.job)).toEqual([jobFor(doc)]);
+    expect(tagging.jobs.map((j) => j.job)).toEqual([jobFor(doc)]);
     // A second report (a redelivery) changes nothing.
     await run.indexed({ ...jobFor(doc), chunks: 1 });
     expect(bus.of('document.processed')).toHaveLength(1);

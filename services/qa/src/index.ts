@@ -11,6 +11,7 @@ import { IndexedDocuments } from './index/indexed-documents.js';
 import { createAnalyzer } from './index/analyzer.js';
 import { Indexer } from './index/indexer.js';
 import type { Citation } from './retrieval/index.js';
+import { announceQuestion } from './question-events.js';
 import { countByType, documentLines, summarizeWorkspace } from './workspace-summary.js';
 
 /** What the workspace summary's field resolvers read. */
@@ -128,11 +129,13 @@ export const createQaService: ServiceFactory<QaSettings> = async (deps) => {
         ask: async (_: unknown, args: unknown, ctx: SubgraphContext) => {
           const { question, docId, docIds, topK } = parseOrThrow(AskArgs, args);
           const named = [...(docId ? [docId] : []), ...(docIds ?? [])];
-          const result = await answers.ask(requireClient(ctx).client_id, {
+          const clientId = requireClient(ctx).client_id;
+          const result = await answers.ask(clientId, {
             question,
             ...(named.length ? { docIds: named } : {}),
             ...(topK ? { topK } : {}),
           });
+          await announceQuestion(bus, logger, clientId, question, result);
           return {
             ...result,
             citations: result.citations.map(citationOut),

@@ -1,3 +1,4 @@
+import type { ExtractionRecord } from '@perceptiq/contracts';
 import type { Collection, Store } from '@perceptiq/platform';
 import type { ExtractedField, ExtractedKeyValue } from './engine/types.js';
 
@@ -32,6 +33,22 @@ export class DocumentExtractions {
   async some(clientId: string, docIds: string[]): Promise<Map<string, StoredExtraction>> {
     const rows = await this.rows.find({ client_id: clientId, _id: { $in: docIds } }).toArray();
     return new Map(rows.map((r) => [r._id, r]));
+  }
+
+  /** A page of the client's extractions in document-id order, after `after`, as exports list them; `next` when there may be more. */
+  async page(clientId: string, after: string | undefined, limit: number): Promise<{ items: ExtractionRecord[]; next: string | null }> {
+    const rows = await this.rows.find({ client_id: clientId, ...(after ? { _id: { $gt: after } } : {}) }, { sort: { _id: 1 }, limit: limit + 1 }).toArray();
+    const shown = rows.slice(0, limit);
+    const items = shown.map((r) => ({
+      doc_id: r._id,
+      template_id: r.template_id,
+      template_name: r.template_name,
+      doc_type: r.doc_type,
+      score: r.score,
+      extracted_at: r.extracted_at,
+      fields: Object.entries(r.fields).map(([name, f]) => ({ name, value: f.value, normalized: f.normalized, confidence: f.confidence, page: f.page })),
+    }));
+    return { items, next: rows.length > limit ? shown[shown.length - 1]!._id : null };
   }
 
   async put(row: StoredExtraction): Promise<void> {

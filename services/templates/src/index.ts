@@ -1,4 +1,4 @@
-import { DocumentDeleted, ExtractDocument, GenerateTemplateBody, GetDocumentTypes, SmartExtractBatchBody, SmartExtractPayload } from '@perceptiq/contracts';
+import { DocumentDeleted, ExtractDocument, GenerateTemplateBody, GetDocumentTypes, ListExtractions, SmartExtractBatchBody, SmartExtractPayload } from '@perceptiq/contracts';
 import { AppError, JSONScalar, loadTypeDefs, parseOrThrow, requestBatch, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
 import { Catalog } from './catalog.js';
 import { ClientTemplates } from './client-templates.js';
@@ -30,6 +30,7 @@ export const createTemplatesService: ServiceFactory = async ({ bus, store, logge
       const subs = [
         bus.workQueue(ExtractDocument).consume((job) => documents.extract(job)),
         bus.serve(GetDocumentTypes, async (req) => ({ types: await extractions.types(req.client_id, req.doc_ids) })),
+        bus.serve(ListExtractions, (req) => extractions.page(req.client_id, req.after, req.limit)),
         // One replica forgets a deleted document's extraction for all: it lives in the shared store.
         bus.subscribe(DocumentDeleted, (e) => extractions.remove(e.client_id, e.doc_id), { queue: 'templates' }),
       ];
