@@ -10,13 +10,14 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { edgeSuite } from './edge.js';
 import { ocrSuite } from './ocr.js';
+import { analyticsSuite } from './analytics.js';
 import { extractSuite } from './extract.js';
 import { qaSuite } from './qa.js';
 import { otherLoad, QUIET_CORES, runInfo, writeSection } from './results.js';
 import { stopAllServers } from './server-process.js';
 import type { Suite } from './suite.js';
 
-const SUITES: Suite[] = [edgeSuite, ocrSuite, qaSuite, extractSuite];
+const SUITES: Suite[] = [edgeSuite, ocrSuite, qaSuite, extractSuite, analyticsSuite];
 
 /** Other processes using more than this many cores make a machine "not quiet". */
 

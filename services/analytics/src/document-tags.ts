@@ -18,6 +18,9 @@ export interface StoredTags {
   [key: string]: unknown;
 }
 
+/** The tags a document shows (`Document.tags`, exports): its type and topics; its language has a field of its own. */
+export const tagNames = (stored: StoredTags | undefined): string[] => (stored?.tags ?? []).filter((t) => t.category !== 'language').map((t) => t.tag);
+
 const countBy = (items: Array<{ type: string }>): Record<string, number> => {
   const counts: Record<string, number> = {};
   for (const { type } of items) counts[type] = (counts[type] ?? 0) + 1;

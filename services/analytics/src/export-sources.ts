@@ -1,6 +1,6 @@
 import { ListExtractions, type ExportQuery } from '@perceptiq/contracts';
 import type { Bus } from '@perceptiq/platform';
-import type { DocumentTags } from './document-tags.js';
+import { tagNames, type DocumentTags } from './document-tags.js';
 import type { QuestionLog } from './question-log.js';
 import type { WorkspaceDocuments } from './workspace-documents.js';
 
@@ -54,7 +54,7 @@ export class ExportSources {
           doc_type: types[d.doc_id] ?? null,
           pages: d.page_count,
           language: own?.language ?? null,
-          tags: own ? own.tags.filter((t) => t.category === 'topic').map((t) => t.tag) : [],
+          tags: tagNames(own),
           archived: d.archived,
           created_at: d.created_at,
         };

@@ -1,7 +1,7 @@
 import { ApiUsageRecorded, CompareBody, DocumentDeleted, DocumentFailed, DocumentProcessed, MetricsQuery, QuestionAsked, TagBody, TagDocument } from '@perceptiq/contracts';
 import { ContextSigner, JSONScalar, loadTypeDefs, parseOrThrow, requestBatch, requireClient, type ServiceFactory, type SubgraphContext } from '@perceptiq/platform';
 import { Dashboard } from './dashboard.js';
-import { DocumentTags } from './document-tags.js';
+import { DocumentTags, tagNames } from './document-tags.js';
 import { DocumentTexts } from './document-text.js';
 import { mountExportRoute } from './export-route.js';
 import { ExportSources } from './export-sources.js';
@@ -57,7 +57,7 @@ export const createAnalyticsService: ServiceFactory = async ({ bus, store, logge
     resolvers: {
       JSON: JSONScalar,
       Document: {
-        tags: async (ref: { id: string }, _: unknown, ctx: SubgraphContext) => ((await tagsOf(ctx, ref.id))?.tags ?? []).filter((t) => t.category !== 'language').map((t) => t.tag),
+        tags: async (ref: { id: string }, _: unknown, ctx: SubgraphContext) => tagNames(await tagsOf(ctx, ref.id)),
         language: async (ref: { id: string }, _: unknown, ctx: SubgraphContext) => (await tagsOf(ctx, ref.id))?.language ?? null,
       },
       Query: {
