@@ -2,11 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { GetDocumentTypes, ListDocumentFacts, ListExtractions, type DocumentFacts } from '@perceptiq/contracts';
 import { createMemoryBus, openStore, type Logger } from '@perceptiq/platform';
 import { DocumentTags } from '../../services/analytics/dist/document-tags.js';
 import { ExportSources } from '../../services/analytics/dist/export-sources.js';
-import { writeExport } from '../../services/analytics/dist/export-writers/index.js';
+import { exportStream } from '../../services/analytics/dist/export/index.js';
 import { QuestionLog } from '../../services/analytics/dist/question-log.js';
 import { tagText } from '../../services/analytics/dist/tags/index.js';
 import { WorkspaceDocuments } from '../../services/analytics/dist/workspace-documents.js';
@@ -148,7 +149,7 @@ async function exportRss(format: 'csv' | 'xlsx'): Promise<{ mb: number; bytes: n
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
     const t = performance.now();
-    await writeExport(sink, { scope: 'all', format, exportedAt: new Date(), sections: (['documents', 'extractions', 'questions', 'tags'] as const).map((kind) => ({ kind, rows: sources.rows(clientId, kind) })) });
+    await pipeline(exportStream({ scope: 'all', format, exportedAt: new Date(), sections: (['documents', 'extractions', 'questions', 'tags'] as const).map((kind) => ({ kind, rows: sources.rows(clientId, kind) })) }), sink);
     const elapsed = performance.now() - t;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);

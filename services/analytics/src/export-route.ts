@@ -1,14 +1,16 @@
+import { pipeline } from 'node:stream/promises';
 import { ExportQuery } from '@perceptiq/contracts';
 import { parseOrThrow, signedStreamRoute, type ContextSigner, type Logger } from '@perceptiq/platform';
 import type { Express } from 'express';
 import { KINDS, type ExportSources } from './export-sources.js';
-import { CONTENT_TYPES, exportFileName, writeExport } from './export-writers/index.js';
+import { contentType, exportStream, fileName } from './export/index.js';
 
 /**
  * `GET /export?scope=&format=`: `GET /v1/export` piped here by the REST adapter, from a caller
- * holding the `export` scope: the caller's own data, written as it is read (a page at a time from
- * each owner), so a workspace of any size exports in the same memory. A failure before the first
- * byte is an error in the envelope; after it, the download is cut short (never ended as if whole).
+ * holding the `export` scope: the caller's own data, encoded as it is read (a page at a time from
+ * each owner, only as fast as the caller takes the bytes), so a workspace of any size exports in
+ * the same memory. A failure before the first byte is an error in the envelope; after it, the
+ * download is cut short (never ended as if whole).
  */
 export function mountExportRoute(app: Express, deps: { signer: ContextSigner; sources: ExportSources; logger: Logger }): void {
   const stream = signedStreamRoute(deps.signer, deps.logger);
@@ -18,10 +20,10 @@ export function mountExportRoute(app: Express, deps: { signer: ContextSigner; so
       const { scope, format } = parseOrThrow(ExportQuery, req.query);
       const exportedAt = new Date();
       const sections = KINDS[scope].map((kind) => ({ kind, rows: deps.sources.rows(caller.client.client_id, kind) }));
-      res.status(200).setHeader('Content-Type', CONTENT_TYPES[format]);
-      res.setHeader('Content-Disposition', `attachment; filename="${exportFileName({ scope, format, exportedAt })}"`);
-      await writeExport(res, { scope, format, exportedAt, sections });
-      res.end();
+      const body = exportStream({ scope, format, exportedAt, sections });
+      res.status(200).setHeader('Content-Type', contentType(format));
+      res.setHeader('Content-Disposition', `attachment; filename="${fileName(scope, format, exportedAt)}"`);
+      await pipeline(body, res);
     }),
   );
 }

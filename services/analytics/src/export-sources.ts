@@ -91,7 +91,7 @@ export class ExportSources {
     for (;;) {
       const page = await this.deps.questions.page(clientId, after, PAGE);
       for (const q of page) {
-        yield { question_id: q._id, doc_ids: q.doc_ids, question: q.question, answer: q.answer, found: q.found, mode: q.mode, confidence: q.confidence, asked_at: q.at };
+        yield { question_id: q._id, doc_id: q.doc_ids.length === 1 ? q.doc_ids[0] : null, doc_ids: q.doc_ids, question: q.question, answer: q.answer, found: q.found, mode: q.mode, confidence: q.confidence, asked_at: q.at };
       }
       if (page.length < PAGE) return;
       after = page[page.length - 1]!._id;
