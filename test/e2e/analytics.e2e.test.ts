@@ -331,6 +331,29 @@ describe.each(['embedded', 'distributed'] as const)('%s', (mode) => {
     }
   }, 180_000);
 
+  test("every process's /metrics: request durations by route and status; ingest's queue depth and pages", async () => {
+    const client = await enableClient(stack, { tier: 'enterprise', rate_limit_rpm: 1000, request: false });
+    expect((await get('/v1/me', client.api_key)).status).toBe(200);
+    expect((await get('/v1/documents/doc_doesnotexist', client.api_key)).status).toBe(404);
+    expect((await get('/v1/me', 'pa_live_' + 'x'.repeat(40))).status).toBe(401);
+    const up = await upload(stack.restUrl, client.api_key, [{ name: 'note.txt', bytes: Buffer.from(INVOICE), type: 'text/plain' }]);
+    await waitProcessed(stack.restUrl, client.api_key, up.body.documents[0].doc_id);
+    const scrape = async (role: keyof TestStack['metricsUrls']) => (await fetch(stack.metricsUrls[role])).text();
+    const rest = await scrape('rest-adapter');
+    for (const status of ['200', '404', '401']) {
+      expect([status, /perceptiq_http_request_duration_seconds_count\{[^}]*status="/.test(rest) && new RegExp(`perceptiq_http_request_duration_seconds_count\\{[^}]*route="[^"]+"[^}]*status="${status}"`).test(rest)]).toEqual([status, true]);
+    }
+    // Route patterns, never raw paths with ids in them.
+    expect(rest).not.toContain('doc_doesnotexist');
+    const ingest = await scrape('ingest');
+    expect(ingest).toMatch(/perceptiq_queue_depth\{queue="ingest\.process"\} \d+/);
+    expect(ingest).toMatch(/perceptiq_queue_depth\{queue="ingest\.indexed"\} \d+/);
+    expect(ingest).toMatch(/perceptiq_ingest_pages_total\{source="text-layer"\} [1-9]/);
+    for (const role of ['gateway', 'analytics', 'qa', 'templates', 'access'] as const) {
+      expect([role, /perceptiq_http_request_duration_seconds_count\{/.test(await scrape(role))]).toEqual([role, true]);
+    }
+  }, 120_000);
+
   test('bad metrics, tagging and compare input is 400 invalid_request naming the field, never a 5xx', async () => {
     const client = await enableClient(stack, { tier: 'enterprise', rate_limit_rpm: 1000, request: false });
     const cases: Array<[string, () => Promise<ApiResponse>, string]> = [

@@ -387,6 +387,20 @@ describe.each([
       ]);
     });
 
+    it('counts the jobs not yet acknowledged, seen from any process', async () => {
+      const [a, b] = [await open(), await open()];
+      const contract = jobQueue();
+      expect(await a.workQueue(contract).depth()).toBe(0);
+      for (const n of numbers(3)) await a.workQueue(contract).enqueue({ n });
+      expect(await b.workQueue(contract).depth()).toBe(3);
+      const done: number[] = [];
+      const sub = b.workQueue(contract).consume(async (job) => void done.push(job.n), { ackWaitMs: ACK_WAIT_MS });
+      await waitFor(() => done.length >= 3, { what: 'three jobs' });
+      await sub.stop();
+      // An acknowledgement is recorded by the time the consumer has stopped.
+      expect(await a.workQueue(contract).depth()).toBe(0);
+    });
+
     it('refuses a job that does not match the queue schema at enqueue', async () => {
       const bus = await open();
       await expect(bus.workQueue(jobQueue()).enqueue({ n: 'one' } as never)).rejects.toThrow(/Invalid job/);

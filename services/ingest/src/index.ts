@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { DocumentIndexed, ExtractDocument, GetDocumentPages, IndexDocument, ListDocumentFacts, ProcessDocument, RecognizeImage, TagDocument } from '@perceptiq/contracts';
-import { ContextSigner, loadTypeDefs, type ServiceFactory } from '@perceptiq/platform';
+import { ContextSigner, loadTypeDefs, scrapedGauge, type ServiceFactory } from '@perceptiq/platform';
 import { DocumentRepository } from './documents.js';
 import { sniffType } from './extract/sniff.js';
 import { IngestService } from './ingest-service.js';
@@ -86,6 +86,12 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
     async start() {
       await docs.init();
       await pages.init();
+      // The queues ingest works from, as deep as they are when /metrics is scraped.
+      const indexed = bus.workQueue(DocumentIndexed);
+      scrapedGauge('perceptiq_queue_depth', 'Jobs not yet acknowledged (waiting or being worked on), by queue', 'queue', [
+        [ProcessDocument.name, () => queue.depth()],
+        [DocumentIndexed.name, () => indexed.depth()],
+      ]);
       const subs = [
         bus.serve(ListDocumentFacts, (req) => docs.facts(req.client_id, req.include_archived, req.limit ? { after: req.after, limit: req.limit } : undefined)),
         bus.serve(GetDocumentPages, async (req) => {
@@ -100,7 +106,7 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
           };
         }),
         bus.serve(RecognizeImage, (req) => recognizeImage(req.image_base64, { ocr, maxPixels: settings.maxImagePixels, pageBudgetMs: settings.ocrPageBudgetMs })),
-        bus.workQueue(DocumentIndexed).consume((job) => processor.indexed(job), { maxDeliveries: settings.jobMaxDeliveries }),
+        indexed.consume((job) => processor.indexed(job), { maxDeliveries: settings.jobMaxDeliveries }),
         queue.consume((job, ctx) => processor.process(job, ctx), {
           // Pages inside a job are processed one at a time; OCR parallelism comes from the engine's workers.
           concurrency: Math.max(1, settings.ocrWorkers || availableParallelism()),

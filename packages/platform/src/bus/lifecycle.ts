@@ -112,6 +112,7 @@ export class BusLifecycle {
         const sub = queue.consume(handler, options);
         return this.track(() => sub.stop());
       },
+      depth: () => queue.depth(),
     };
   }
 

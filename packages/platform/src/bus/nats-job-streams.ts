@@ -26,6 +26,8 @@ export interface JobStreams {
   publish(queue: string, body: string, options: Partial<JetStreamPublishOptions>): Promise<void>;
   /** The queue's durable consumer, its ack wait and max deliveries brought in line with `settings`. */
   consumer(queue: string, settings: ConsumeSettings): Promise<Consumer>;
+  /** Messages in the queue's stream: a work-queue stream drops a message once it is acknowledged. */
+  depth(queue: string): Promise<number>;
 }
 
 /** Streams and consumers are created on first use, so processes without work queues do not need JetStream. */
@@ -70,6 +72,11 @@ export function createJobStreams(nc: NatsConnection): JobStreams {
     async publish(queue, body, options) {
       await ensureStream(queue);
       await js.publish(jobSubject(queue), body, options);
+    },
+
+    async depth(queue) {
+      await ensureStream(queue);
+      return (await (await jsm()).streams.info(jobStreamName(queue))).state.messages;
     },
 
     async consumer(queue, settings) {

@@ -52,6 +52,8 @@ export function createNatsWorkQueue<C extends QueueContract>(opts: {
       }
     },
 
+    depth: () => streams.depth(contract.name),
+
     consume(handler, options) {
       return consumeJobs({
         streams,

@@ -59,6 +59,9 @@ export function createStoreWorkQueue<C extends QueueContract>(opts: {
   const signal = new Signal();
 
   return {
+    // Acknowledging deletes a job: what is left is waiting or leased.
+    depth: () => jobs.countDocuments(),
+
     async enqueue(job, options) {
       const now = Date.now();
       const requestId = currentRequestId();

@@ -62,6 +62,8 @@ export interface WorkQueue<T> {
   enqueue(job: T, options?: { jobId?: string }): Promise<void>;
   /** Handle jobs until the subscription is stopped. A handler that resolves acknowledges the job; one that throws has it redelivered later (with backoff) until `maxDeliveries`. */
   consume(handler: (job: T, ctx: JobContext) => Promise<void>, options?: ConsumeOptions): Subscription;
+  /** Jobs not acknowledged yet: waiting, or being worked on. */
+  depth(): Promise<number>;
 }
 
 export interface Bus {

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per process; in embedded mode every component shares it and labels itself. */
 let registry: Registry | undefined;
@@ -34,4 +34,36 @@ export function counter(name: string, help: string, labelNames: string[] = []): 
     counters.set(name, c);
   }
   return c;
+}
+
+/** What a scrape waits for one reading: a slow bus must not hang `/metrics`. */
+const SCRAPE_READ_MS = 1_000;
+
+/**
+ * A gauge read when `/metrics` is scraped (nothing polls while nobody scrapes), one series per
+ * source; a source slower than a second, or failing, keeps its last value.
+ */
+export function scrapedGauge(name: string, help: string, label: string, sources: Array<[string, () => Promise<number>]>): void {
+  const last = new Map<string, number>();
+  // A service started again in the same process (tests) reads its own sources.
+  metricsRegistry().removeSingleMetric(name);
+  new Gauge({
+    name,
+    help,
+    labelNames: [label],
+    registers: [metricsRegistry()],
+    async collect() {
+      await Promise.all(
+        sources.map(async ([value, read]) => {
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), SCRAPE_READ_MS)));
+          const reading = await Promise.race([read().catch(() => undefined), late]);
+          clearTimeout(timer);
+          if (reading !== undefined) last.set(value, reading);
+          const known = last.get(value);
+          if (known !== undefined) this.set({ [label]: value }, known);
+        }),
+      );
+    },
+  });
 }

@@ -107,6 +107,11 @@ export class RecordingQueue<T = Job> implements WorkQueue<T> {
   consume(): never {
     throw new Error('the domain services enqueue only; the service wiring consumes');
   }
+
+  /** Nothing here is ever acknowledged: every job enqueued is still waiting. */
+  async depth(): Promise<number> {
+    return this.jobs.length;
+  }
 }
 
 /** A logger keeping its warnings, the only level the domain services report lost events at. */
