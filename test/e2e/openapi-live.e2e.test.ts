@@ -135,6 +135,9 @@ describe.each(['embedded', 'distributed'] as const)('%s: live answers match /v1/
     await check('post', '/v1/compare', '/v1/compare', { key: client.api_key, body: { base_id: 'doc_base123' } }, 400);
     await check('get', '/v1/dashboard/metrics', '/v1/dashboard/metrics?period=7d', { key: client.api_key }, 200);
     await check('get', '/v1/dashboard/metrics', '/v1/dashboard/metrics', {}, 401);
+    const exported = await check('get', '/v1/export', '/v1/export?scope=documents&format=csv', { key: client.api_key }, 200);
+    expect(exported.headers.get('content-disposition')).toMatch(/^attachment; filename="perceptiq-export-documents-\d{4}-\d{2}-\d{2}\.csv"$/);
+    await check('get', '/v1/export', '/v1/export?scope=everything', { key: client.api_key }, 400);
   });
 
   test('the document declares every operation these calls reached', () => {
