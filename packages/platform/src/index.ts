@@ -33,3 +33,4 @@ export * from './usage-recorder.js';
 export * from './graphql-endpoint.js';
 export { JSONScalar } from './json-scalar.js';
 export { requestBatch } from './request-batch.js';
+export * from './document-types.js';

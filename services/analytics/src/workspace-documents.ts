@@ -1,5 +1,5 @@
-import { GetDocumentTypes, ListDocumentFacts, type DocumentFacts } from '@perceptiq/contracts';
-import type { Bus, Logger } from '@perceptiq/platform';
+import { ListDocumentFacts, type DocumentFacts } from '@perceptiq/contracts';
+import { documentTypes, type Bus, type Logger } from '@perceptiq/platform';
 
 /** Documents per facts request: well inside what one bus message holds. */
 const FACTS_PAGE = 500;
@@ -32,16 +32,9 @@ export class WorkspaceDocuments {
     return all;
   }
 
-  /**
-   * Document id → type (all of the client's, or the named ones). Figures and exports are still
-   * worth giving without them, so a templates outage leaves types out rather than failing them.
-   */
-  async types(clientId: string, docIds?: string[]): Promise<Record<string, string>> {
-    try {
-      return (await this.bus.request(GetDocumentTypes, { client_id: clientId, ...(docIds ? { doc_ids: docIds } : {}) }, { timeoutMs: TYPES_TIMEOUT_MS })).types;
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'document types unavailable; answering without them');
-      return {};
-    }
+  /** Document id → type (all of the client's, or the named ones); none when templates is unavailable. */
+  types(clientId: string, docIds?: string[]): Promise<Record<string, string>> {
+    return documentTypes(this.bus, this.logger, clientId, docIds, TYPES_TIMEOUT_MS);
   }
+
 }

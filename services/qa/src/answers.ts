@@ -1,5 +1,5 @@
-import { GetDocumentTypes, ListDocumentFacts, type DocumentFacts } from '@perceptiq/contracts';
-import { AppError, notFound, type Bus, type Logger } from '@perceptiq/platform';
+import { ListDocumentFacts, type DocumentFacts } from '@perceptiq/contracts';
+import { AppError, documentTypes, notFound, type Bus, type Logger } from '@perceptiq/platform';
 import { GenerativeError, type AnswerWriter } from './generative/index.js';
 import type { IndexCache } from './index/index-cache.js';
 import type { IndexedDocuments } from './index/indexed-documents.js';
@@ -22,7 +22,6 @@ export interface SearchInput {
   offset?: number;
 }
 
-const DOC_TYPES_TIMEOUT_MS = 1_000;
 const NO_DOCUMENTS = 'There are no ready documents to answer from yet: upload some, or wait until GET /v1/status says they are ready.';
 
 /**
@@ -50,17 +49,9 @@ export class Answers {
     return { doc_id: docId, doc_type: types[docId] ?? null, pages: doc.page_count, ...doc.summary };
   }
 
-  /**
-   * Document types as the templates service decided them (by document id). A summary is still
-   * worth giving without them, so a templates outage leaves them out rather than failing it.
-   */
-  async docTypes(clientId: string, docIds?: string[]): Promise<Record<string, string>> {
-    try {
-      return (await this.bus.request(GetDocumentTypes, { client_id: clientId, ...(docIds ? { doc_ids: docIds } : {}) }, { timeoutMs: DOC_TYPES_TIMEOUT_MS })).types;
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'document types unavailable; summarizing without them');
-      return {};
-    }
+  /** Document types as the templates service decided them (by document id); none when it is unavailable. */
+  docTypes(clientId: string, docIds?: string[]): Promise<Record<string, string>> {
+    return documentTypes(this.bus, this.logger, clientId, docIds);
   }
 
   async ask(clientId: string, input: AskInput): Promise<AskResult> {
