@@ -2,8 +2,8 @@ import { pipeline } from 'node:stream/promises';
 import { ExportQuery } from '@perceptiq/contracts';
 import { parseOrThrow, signedStreamRoute, type ContextSigner, type Logger } from '@perceptiq/platform';
 import type { Express } from 'express';
-import { KINDS, type ExportSources } from './export-sources.js';
-import { contentType, exportStream, fileName } from './export/index.js';
+import type { ExportSources } from './export-sources.js';
+import { contentType, exportStream, fileName, SCOPE_KINDS } from './export/index.js';
 
 /**
  * `GET /export?scope=&format=`: `GET /v1/export` piped here by the REST adapter, from a caller
@@ -19,7 +19,7 @@ export function mountExportRoute(app: Express, deps: { signer: ContextSigner; so
     stream('export', async (req, res, caller) => {
       const { scope, format } = parseOrThrow(ExportQuery, req.query);
       const exportedAt = new Date();
-      const sections = KINDS[scope].map((kind) => ({ kind, rows: deps.sources.rows(caller.client.client_id, kind) }));
+      const sections = SCOPE_KINDS[scope].map((kind) => ({ kind, rows: deps.sources.rows(caller.client.client_id, kind) }));
       const body = exportStream({ scope, format, exportedAt, sections });
       res.status(200).setHeader('Content-Type', contentType(format));
       res.setHeader('Content-Disposition', `attachment; filename="${fileName(scope, format, exportedAt)}"`);

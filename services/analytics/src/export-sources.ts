@@ -1,20 +1,9 @@
-import { ListExtractions, type ExportQuery } from '@perceptiq/contracts';
+import { ListExtractions } from '@perceptiq/contracts';
 import type { Bus } from '@perceptiq/platform';
 import { tagNames, type DocumentTags } from './document-tags.js';
+import type { ExportKind, ExportRow } from './export/index.js';
 import type { QuestionLog } from './question-log.js';
 import type { WorkspaceDocuments } from './workspace-documents.js';
-
-export type ExportKind = 'documents' | 'extractions' | 'questions' | 'tags';
-export type ExportRow = Record<string, unknown>;
-
-/** What each export scope holds, in the order its sections are written. */
-export const KINDS: Record<ExportQuery['scope'], ExportKind[]> = {
-  documents: ['documents'],
-  extractions: ['extractions'],
-  questions: ['questions'],
-  tags: ['tags'],
-  all: ['documents', 'extractions', 'questions', 'tags'],
-};
 
 /** Rows read from the owners a page at a time: however large the workspace, one page is in memory. */
 const PAGE = 200;
