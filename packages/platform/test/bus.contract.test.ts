@@ -12,7 +12,7 @@ import { defineEvent, defineQueue, defineRequest } from '@perceptiq/contracts';
 import { type Logger, pino } from 'pino';
 import { z } from 'zod';
 import { startNatsServer, waitFor } from '@perceptiq/testkit/nats';
-import { type Bus, connectNatsBus, createMemoryBus } from '../src/bus/index.js';
+import { type Bus, connectNatsBus, createMemoryBus, JobDeferred } from '../src/bus/index.js';
 import { subjectMatches } from '../src/bus/subjects.js';
 import { AppError } from '../src/errors.js';
 import { currentRequestId, runWithContext } from '../src/request-context.js';
@@ -339,6 +339,29 @@ describe.each([
         { attempt: 2, jobId: 'job-1' },
       ]);
       expect(gaveUp).toBe(0);
+    });
+
+    it('puts a deferred job back for later without using up an attempt, keeping its request id', async () => {
+      const bus = await open();
+      const queue = jobQueue();
+      const seen: Array<{ attempt: number; at: number; requestId: string | undefined }> = [];
+      let gaveUp = 0;
+      const sub = bus.workQueue(queue).consume(
+        async (_job, ctx) => {
+          seen.push({ attempt: ctx.attempt, at: Date.now(), requestId: currentRequestId() });
+          if (seen.length <= 3) throw new JobDeferred(100); // more deferrals than maxDeliveries
+        },
+        { maxDeliveries: 2, ackWaitMs: ACK_WAIT_MS, onGiveUp: () => void gaveUp++ },
+      );
+      await runWithContext({ requestId: 'req-deferred' }, () => bus.workQueue(queue).enqueue({ n: 1 }));
+      await waitFor(() => seen.length === 4, { what: 'the job after three deferrals' });
+      await sub.stop();
+
+      expect(seen.map((s) => s.attempt)).toEqual([1, 1, 1, 1]);
+      expect(seen.every((s) => s.requestId === 'req-deferred')).toBe(true);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(90);
+      expect(gaveUp).toBe(0);
+      expect(await bus.workQueue(queue).depth()).toBe(0);
     });
 
     it('gives a job up after maxDeliveries, calling onGiveUp once, and drops it', async () => {

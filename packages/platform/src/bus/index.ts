@@ -1,3 +1,4 @@
 export type * from './types.js';
 export { createMemoryBus } from './memory.js';
 export { connectNatsBus } from './nats.js';
+export { JobDeferred } from './jobs.js';

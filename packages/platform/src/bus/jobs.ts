@@ -28,7 +28,18 @@ export function consumeSettings(options: ConsumeOptions = {}): ConsumeSettings {
 /** Wait before the next delivery of a failed job: doubles per attempt from 200 ms, at most 30 s. */
 const retryDelayMs = (attempt: number): number => Math.min(200 * 2 ** (attempt - 1), 30_000);
 
-export type JobVerdict = { kind: 'ack' } | { kind: 'retry'; delayMs: number } | { kind: 'drop' };
+/**
+ * Thrown by a handler that will not take the job now (e.g. its client already has its share of
+ * the workers): the job goes back to the queue for `delayMs` without counting as an attempt.
+ */
+export class JobDeferred extends Error {
+  constructor(readonly delayMs: number) {
+    super(`Job deferred for ${delayMs} ms`);
+    this.name = 'JobDeferred';
+  }
+}
+
+export type JobVerdict = { kind: 'ack' } | { kind: 'retry'; delayMs: number } | { kind: 'defer'; delayMs: number } | { kind: 'drop' };
 
 /**
  * One delivery of a job, whatever the queue: decode and validate, run the handler in the
@@ -72,6 +83,7 @@ export async function runJob(args: {
       await args.handler(parsed.data, ctx);
       return { kind: 'ack' };
     } catch (e) {
+      if (e instanceof JobDeferred) return { kind: 'defer', delayMs: e.delayMs };
       const error = e instanceof Error ? e : new Error(String(e));
       if (ctx.attempt >= settings.maxDeliveries) return giveUp(parsed.data, error);
       logger?.warn({ err: error, queue: contract.name, jobId: ctx.jobId, attempt: ctx.attempt }, 'job failed; will retry');

@@ -95,7 +95,9 @@ function consumeJobs(args: ConsumeArgs): Subscription {
     while (!stopping) {
       try {
         const msg = await pullOne();
-        if (msg) await handleDelivery(msg, args);
+        const pause = msg ? await handleDelivery(msg, args) : 0;
+        // After a deferral, this worker waits before pulling again: the jobs behind it may be deferred too.
+        if (pause) await delay(pause, undefined, { signal: controller.signal }).catch(() => undefined);
       } catch (e) {
         if (stopping) break;
         consumer = undefined;
@@ -116,8 +118,13 @@ function consumeJobs(args: ConsumeArgs): Subscription {
   };
 }
 
-/** Run one delivery, then ack, nak (redeliver after the retry delay) or term it as the verdict says. */
-async function handleDelivery(m: JsMsg, args: ConsumeArgs): Promise<void> {
+/**
+ * Run one delivery, then ack, nak (redeliver after the retry delay) or term it as the verdict
+ * says. A deferred job is published again as a new message, then acked: JetStream counts every
+ * redelivery of a message, and a deferral must not use up an attempt. Returns how long the worker
+ * should pause before its next pull (a deferral's delay), else 0.
+ */
+async function handleDelivery(m: JsMsg, args: ConsumeArgs): Promise<number> {
   const { contract, logger } = args;
   const verdict = await runJob({
     contract,
@@ -140,11 +147,18 @@ async function handleDelivery(m: JsMsg, args: ConsumeArgs): Promise<void> {
     // Wait for the server to record the ack, so a drained worker has really finished its job.
     if (verdict.kind === 'ack') await m.ackAck();
     else if (verdict.kind === 'retry') m.nak(verdict.delayMs);
-    else m.term();
+    else if (verdict.kind === 'defer') {
+      // Published before the ack: a crash in between leaves the job twice, never lost (handlers are idempotent).
+      const requestId = m.headers?.get(REQUEST_ID_HEADER);
+      await args.streams.publish(contract.name, m.string(), { msgID: randomUUID(), headers: toNatsHeaders(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}) });
+      await m.ackAck();
+      return verdict.delayMs;
+    } else m.term();
   } catch (e) {
     logger?.warn(
       { err: e, queue: contract.name, verdict: verdict.kind },
       'job verdict not delivered; the job comes back after its ack wait',
     );
   }
+  return 0;
 }

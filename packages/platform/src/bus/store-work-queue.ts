@@ -117,8 +117,10 @@ export function createStoreWorkQueue<C extends QueueContract>(opts: {
           logger,
         });
         if (!alive()) return;
-        if (verdict.kind === 'retry') {
-          await jobs.updateOne(lease, { $set: { available_at: Date.now() + verdict.delayMs, lease_until: 0 } });
+        if (verdict.kind === 'retry' || verdict.kind === 'defer') {
+          // A deferred job gives its attempt back: it was not worked on.
+          const attempts = verdict.kind === 'defer' ? { $inc: { attempts: -1 } } : {};
+          await jobs.updateOne(lease, { $set: { available_at: Date.now() + verdict.delayMs, lease_until: 0 }, ...attempts });
           setTimeout(() => signal.fire(), verdict.delayMs).unref();
         } else {
           await jobs.deleteOne(lease);
