@@ -11,6 +11,7 @@ export const ingestSettings = defineSettings({
     DOCUMENT_MAX_PAGES: positiveInt(500),
     IMAGE_MAX_PIXELS: positiveInt(100_000_000),
     OCR_WORKERS: z.coerce.number().int().min(0).default(0),
+    DOCUMENT_JOBS: positiveInt(4),
     OCR_DPI: positiveInt(300),
     OCR_TESSDATA_DIR: z.string().default(''),
     OCR_MAX_PAGE_INCHES: positiveInt(20),
@@ -28,6 +29,11 @@ export const ingestSettings = defineSettings({
     maxImagePixels: e.IMAGE_MAX_PIXELS,
     /** OCR workers; 0 = one per core. */
     ocrWorkers: e.OCR_WORKERS,
+    /**
+     * Documents one ingest process reads at once. Their OCR pages share the engine by turns, so
+     * more jobs than workers cost no CPU; they let another client's upload start while scans run.
+     */
+    documentJobs: e.DOCUMENT_JOBS,
     ocrDpi: e.OCR_DPI,
     /** Directory of `<lang>.traineddata` for every OCR language and `osd`; '' = the bundled models. */
     ocrTessdataDir: e.OCR_TESSDATA_DIR,

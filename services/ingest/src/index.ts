@@ -7,6 +7,7 @@ import { IngestService } from './ingest-service.js';
 import { createTesseractEngine, type OcrEngine } from './ocr/index.js';
 import { recognizeImage } from './recognize-image.js';
 import { PageRepository } from './pages.js';
+import { FairScheduler } from './fair-scheduler.js';
 import { DocumentProcessor } from './processor.js';
 import { receiveEncoded, type ReceiveOptions } from './receive-upload.js';
 import type { IngestSettings } from './config.js';
@@ -42,7 +43,7 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
   const ocr = (): Promise<OcrEngine> => {
     if (stopped) return Promise.reject(new Error('The ingest service is stopping.'));
     engine ??= createTesseractEngine({
-      workers: settings.ocrWorkers || availableParallelism(),
+      workers: ocrWorkers,
       limitInputPixels: settings.maxImagePixels,
       dataDir: settings.ocrTessdataDir || undefined,
       logger,
@@ -57,6 +58,9 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
     const started = await engine?.catch(() => undefined);
     await started?.close();
   });
+  const ocrWorkers = settings.ocrWorkers || availableParallelism();
+  // One page more than workers: a worker does not idle while the next page is decoded on this thread.
+  const turns = new FairScheduler(ocrWorkers + 1);
   const processor = new DocumentProcessor({
     docs,
     pages,
@@ -66,6 +70,9 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
     extract: bus.workQueue(ExtractDocument),
     tag: bus.workQueue(TagDocument),
     ocr,
+    turns,
+    // Half the job slots at most for one client: the rest stay open to others.
+    documentsPerClient: Math.max(1, Math.ceil(settings.documentJobs / 2)),
     limits: {
       maxPages: settings.maxPages,
       maxPixels: settings.maxImagePixels,
@@ -105,11 +112,13 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
             pages: list.map((p) => pageFacts(p, req.words)),
           };
         }),
-        bus.serve(RecognizeImage, (req) => recognizeImage(req.image_base64, { ocr, maxPixels: settings.maxImagePixels, pageBudgetMs: settings.ocrPageBudgetMs })),
+        bus.serve(RecognizeImage, (req) =>
+          recognizeImage(req.image_base64, { ocr: () => ocr(), turn: (read) => turns.run(req.client_id, read), maxPixels: settings.maxImagePixels, pageBudgetMs: settings.ocrPageBudgetMs }),
+        ),
         indexed.consume((job) => processor.indexed(job), { maxDeliveries: settings.jobMaxDeliveries }),
         queue.consume((job, ctx) => processor.process(job, ctx), {
-          // Pages inside a job are processed one at a time; OCR parallelism comes from the engine's workers.
-          concurrency: Math.max(1, settings.ocrWorkers || availableParallelism()),
+          // Documents read at once; their OCR pages share the engine by turns (FairScheduler).
+          concurrency: settings.documentJobs,
           maxDeliveries: settings.jobMaxDeliveries,
           ackWaitMs: settings.jobAckWaitMs,
           onGiveUp: (job, error) => {

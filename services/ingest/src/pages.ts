@@ -45,6 +45,14 @@ export class PageRepository {
       .toArray();
   }
 
+  /** What an earlier delivery of a document's job already stored: page numbers, with how each was read. */
+  async stored(clientId: string, docId: string): Promise<Array<Pick<PageContent, 'page' | 'source' | 'confidence'>>> {
+    const found = await this.pages
+      .find({ doc_id: docId, client_id: clientId }, { sort: { page: 1 }, projection: { page: 1, source: 1, confidence: 1 } })
+      .toArray();
+    return found.map(({ page, source, confidence }) => ({ page, source, confidence }));
+  }
+
   async removeDocument(clientId: string, docId: string): Promise<void> {
     await this.pages.deleteMany({ doc_id: docId, client_id: clientId });
   }

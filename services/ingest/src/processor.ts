@@ -1,9 +1,10 @@
 import { DocumentFailed, DocumentProcessed, type DocumentIndexed, type DocumentStatus, type ExtractDocument, type IndexDocument, type JobOf, type ProcessDocument, type TagDocument } from '@perceptiq/contracts';
-import { counter, type BlobStore, type Bus, type JobContext, type Logger, type WorkQueue } from '@perceptiq/platform';
+import { counter, JobDeferred, type BlobStore, type Bus, type JobContext, type Logger, type WorkQueue } from '@perceptiq/platform';
 import type { DocumentRecord, DocumentRepository } from './documents.js';
 import { extractInSandbox } from './extract/sandbox.js';
 import { sniffType } from './extract/sniff.js';
-import { ExtractionError, type BlankPage, type ExtractLimits, type ImagePage } from './extract/types.js';
+import { ExtractionError, type BlankPage, type ExtractLimits, type ImagePage, type TextPage } from './extract/types.js';
+import type { FairScheduler } from './fair-scheduler.js';
 import { blankReading, OcrBudget, OcrInputError, type OcrEngine, type OcrPage } from './ocr/index.js';
 import type { PageRepository } from './pages.js';
 
@@ -21,6 +22,13 @@ export interface ProcessorDeps {
   tag: Pick<WorkQueue<JobOf<typeof TagDocument>>, 'enqueue'>;
   /** The OCR engine, started on first need (its workers are costly) and shared by every job. */
   ocr(): Promise<OcrEngine>;
+  /** Turns at the OCR engine, shared by every job: as many slots as pages the engine reads at once. */
+  turns: FairScheduler;
+  /**
+   * Documents of one client read at once by this process; another of its jobs is deferred (put
+   * back without using an attempt), so the other job slots stay open to other clients' uploads.
+   */
+  documentsPerClient: number;
   limits: ExtractLimits;
   /** How long a document's OCR may take per page it has, in all (OcrBudget). */
   ocrPageBudgetMs: number;
@@ -29,90 +37,175 @@ export interface ProcessorDeps {
 }
 
 /** A problem with the document itself: retrying cannot help, so it fails at once with this reason. */
+/** How long a job deferred for its client's share waits before it is offered again. */
+const DEFER_MS = 2_000;
+
 const isPermanent = (err: unknown): err is Error => err instanceof ExtractionError || err instanceof OcrInputError;
 
 const processed = () => counter('perceptiq_ingest_documents_total', 'Documents processed, by outcome', ['outcome']);
 const pagesProcessed = () => counter('perceptiq_ingest_pages_total', 'Pages processed, by source', ['source']);
 
+/** What has been read of a document so far, by this delivery of its job and by earlier ones. */
+class PagesRead {
+  readonly done = new Set<number>();
+  ocrPages = 0;
+  private ocrConfidence = 0;
+
+  constructor(earlier: Array<{ page: number; source: 'text-layer' | 'ocr'; confidence: number }>) {
+    for (const p of earlier) this.add(p.page, p.source, p.confidence);
+  }
+
+  add(page: number, source: 'text-layer' | 'ocr', confidence: number): void {
+    this.done.add(page);
+    if (source !== 'ocr') return;
+    this.ocrPages++;
+    this.ocrConfidence += confidence;
+  }
+
+  /** Mean OCR confidence over the document's OCR pages, or null without any. */
+  get confidence(): number | null {
+    return this.ocrPages ? Math.round((this.ocrConfidence / this.ocrPages) * 1000) / 1000 : null;
+  }
+}
+
+/**
+ * Pages of one document being read at once, at most `size`. The first failure stops the intake;
+ * it is thrown once every page still being read has settled, so nothing is written for the
+ * document after its job has ended.
+ */
+class PagesInFlight {
+  private readonly running = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly size: number) {}
+
+  /** Starts `read`, then waits until there is room for the next page. */
+  async add(read: () => Promise<void>): Promise<void> {
+    this.check();
+    const task: Promise<void> = read()
+      .catch((error: unknown) => void (this.failure ??= { error }))
+      .finally(() => this.running.delete(task));
+    this.running.add(task);
+    while (this.running.size >= this.size && !this.failure) await Promise.race(this.running);
+    if (this.failure) await this.drain();
+  }
+
+  /** Waits for every page being read; throws the first failure. */
+  async drain(): Promise<void> {
+    await Promise.all(this.running);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
+
 /**
  * The pipeline for one document: its stored bytes → pages (text layer read directly, images and
- * scans through OCR), one page at a time so memory stays flat, progress written per page, then
- * `indexing` until QA has indexed it (`indexed`), so `ready` means a question can find it. A
- * crash leaves the job unacknowledged and another worker redoes it (pages are upserted, so a
- * redo is harmless); a document problem fails the document with a readable reason.
+ * scans through OCR), then `indexing` until QA has indexed it (`indexed`), so `ready` means a
+ * question can find it. OCR pages are read as many at once as the OCR turns have slots, taken
+ * in turn with other clients' documents (FairScheduler); each page is stored as soon as it is
+ * read, and progress counts stored pages, so it only grows. A crash leaves the job
+ * unacknowledged and the next delivery resumes: pages stored by an earlier one are neither
+ * rendered nor read again. A document problem fails the document with a readable reason.
  */
 export class DocumentProcessor {
   private readonly now: () => number;
+  /** Documents being read, by client. */
+  private readonly active = new Map<string, number>();
 
   constructor(private readonly deps: ProcessorDeps) {
     this.now = deps.now ?? Date.now;
   }
 
   async process(job: Job, ctx: JobContext): Promise<void> {
-    const { docs } = this.deps;
+    const mine = this.active.get(job.client_id) ?? 0;
+    if (mine >= this.deps.documentsPerClient) throw new JobDeferred(DEFER_MS);
+    this.active.set(job.client_id, mine + 1);
+    try {
+      await this.read(job, ctx);
+    } finally {
+      const left = (this.active.get(job.client_id) ?? 1) - 1;
+      if (left) this.active.set(job.client_id, left);
+      else this.active.delete(job.client_id);
+    }
+  }
+
+  private async read(job: Job, ctx: JobContext): Promise<void> {
+    const { docs, pages } = this.deps;
     const doc = await docs.findForJob(job.doc_id, job.client_id);
     if (!doc || doc.status === 'ready') return; // deleted meanwhile, or already done by an earlier delivery
     // Read by an earlier delivery that died before handing it to QA: hand it over again (indexing twice is harmless).
     if (doc.status === 'indexing') return this.deps.index.enqueue({ doc_id: doc._id, client_id: doc.client_id });
     const started = this.now();
     const budget = new OcrBudget(this.deps.ocrPageBudgetMs, started, this.now);
-    await this.stage(doc, 'extracting', { error: null, pages_done: 0, processing_started_ms: started });
+    const read = new PagesRead(await pages.stored(doc.client_id, doc._id));
+    // A redelivery keeps the clock of the delivery it resumes: processing_ms is upload to ready.
+    const clock = ctx.attempt > 1 && doc.processing_started_ms ? doc.processing_started_ms : started;
+    await this.stage(doc, 'extracting', { error: null, pages_done: read.done.size, processing_started_ms: clock });
     try {
       const bytes = await this.deps.blobs.read(doc.sha256);
       const type = await sniffType(bytes, doc.filename);
       if (!type) throw new ExtractionError('The file type is not supported.');
-      let pages = 0;
-      let ocrPages = 0;
-      let ocrConfidence = 0;
       let total: number | null = null;
-      const limits: ExtractLimits = { ...this.deps.limits, onPageCount: (n) => void (total = n) };
+      let last = 0;
+      // Progress writes one after another, so a slower write never puts back a smaller count.
+      let progress = Promise.resolve();
+      const stored = () => (progress = progress.then(() => docs.update(doc.client_id, doc._id, { pages_done: read.done.size, pages_total: total })));
+      const limits: ExtractLimits = { ...this.deps.limits, onPageCount: (n) => void (total = n), skipPages: [...read.done] };
+      const inFlight = new PagesInFlight(this.deps.turns.slots);
       for await (const page of extractInSandbox(bytes, type, limits, () => ctx.working())) {
-        if (page.source !== 'text-layer') {
-          if (doc.stage !== 'ocr') await this.stage(doc, 'ocr');
-          const read = await this.read(page, total ?? page.page, budget);
-          ctx.working(); // an OCR page can take a while: keep the job ours
-          await this.deps.pages.put({
-            doc_id: doc._id,
-            client_id: doc.client_id,
-            page: page.page,
-            text: read.text,
-            source: 'ocr',
-            confidence: read.confidence,
-            width: read.width,
-            height: read.height,
-            low_quality: read.lowQuality,
-            words: read.words.map((w) => ({ text: w.text, bbox: w.bbox, confidence: w.confidence })),
-            lines: read.lines.map((l) => ({ text: l.text, bbox: l.bbox })),
-          });
-          ocrPages++;
-          ocrConfidence += read.confidence;
-          pagesProcessed().inc({ source: page.source === 'blank' ? 'blank' : 'ocr' });
-        } else {
-          await this.deps.pages.put({
-            doc_id: doc._id,
-            client_id: doc.client_id,
-            page: page.page,
-            text: page.text,
-            source: 'text-layer',
-            confidence: page.confidence,
-            width: page.width,
-            height: page.height,
-            low_quality: false,
-            words: page.words,
-            lines: page.lines,
-          });
-          pagesProcessed().inc({ source: 'text-layer' });
+        last = page.page;
+        if (read.done.has(page.page)) continue; // formats that cannot skip pages yield them again
+        if (page.source === 'text-layer') {
+          await this.storeText(doc, page);
+          read.add(page.page, 'text-layer', 1);
+          await stored();
+          continue;
         }
-        pages = page.page;
-        await docs.update(doc.client_id, doc._id, { pages_done: pages, pages_total: total });
+        if (doc.stage !== 'ocr') await this.stage(doc, 'ocr');
+        const pageCount = total ?? page.page;
+        await inFlight.add(async () => {
+          const ocr = await this.recognize(doc, page, pageCount, budget);
+          ctx.working(); // an OCR page can take a while: keep the job ours
+          await this.storeOcr(doc, page.page, ocr);
+          read.add(page.page, 'ocr', ocr.confidence);
+          pagesProcessed().inc({ source: page.source === 'blank' ? 'blank' : 'ocr' });
+          await stored();
+        });
       }
-      const confidence = ocrPages ? Math.round((ocrConfidence / ocrPages) * 1000) / 1000 : null;
-      await this.stage(doc, 'indexing', { page_count: pages, pages_total: pages, pages_done: pages, ocr_confidence: confidence, ocr_pages: ocrPages });
+      await inFlight.drain();
+      await progress;
+      const count = total ?? Math.max(last, ...read.done);
+      await this.stage(doc, 'indexing', { page_count: count, pages_total: count, pages_done: count, ocr_confidence: read.confidence, ocr_pages: read.ocrPages });
       await this.deps.index.enqueue({ doc_id: doc._id, client_id: doc.client_id });
     } catch (err) {
       if (!isPermanent(err)) throw err; // redelivered later; given up after the last delivery (fail())
       await this.fail(doc, err.message);
     }
+  }
+
+  private storeText(doc: DocumentRecord, page: TextPage): Promise<void> {
+    pagesProcessed().inc({ source: 'text-layer' });
+    const { text, confidence, width, height, words, lines } = page;
+    return this.deps.pages.put({ doc_id: doc._id, client_id: doc.client_id, page: page.page, text, source: 'text-layer', confidence, width, height, low_quality: false, words, lines });
+  }
+
+  private storeOcr(doc: DocumentRecord, page: number, read: OcrPage): Promise<void> {
+    return this.deps.pages.put({
+      doc_id: doc._id,
+      client_id: doc.client_id,
+      page,
+      text: read.text,
+      source: 'ocr',
+      confidence: read.confidence,
+      width: read.width,
+      height: read.height,
+      low_quality: read.lowQuality,
+      words: read.words.map((w) => ({ text: w.text, bbox: w.bbox, confidence: w.confidence })),
+      lines: read.lines.map((l) => ({ text: l.text, bbox: l.bbox })),
+    });
   }
 
   /** QA has indexed the document (`document.indexed`): it is `ready`, and the other services are told; or QA gave up on it: it has failed. */
@@ -148,10 +241,15 @@ export class DocumentProcessor {
       .catch((e: Error) => this.deps.logger.warn({ err: e.message }, 'could not publish document.failed'));
   }
 
-  /** A page image read by OCR within the document's budget; a blank page's reading, without OCR. */
-  private async read(page: ImagePage | BlankPage, pages: number, budget: OcrBudget): Promise<OcrPage> {
+  /**
+   * A page image read by OCR when its client's turn comes, within the document's budget (its
+   * time since processing started, turns waited for included: 20 s a page by default, where a page
+   * takes 1-2 s, leaves room for sharing the engine with others); a blank page's reading, without OCR.
+   */
+  private async recognize(doc: DocumentRecord, page: ImagePage | BlankPage, pages: number, budget: OcrBudget): Promise<OcrPage> {
     if (page.source === 'blank') return blankReading(page.width, page.height); // nor is the engine started for it
-    return budget.within(page.page, pages, async () => (await this.deps.ocr()).recognize(page.image, { pageHint: page.page }));
+    const { image } = page;
+    return this.deps.turns.run(doc.client_id, () => budget.within(page.page, pages, async () => (await this.deps.ocr()).recognize(image, { pageHint: page.page })));
   }
 
   private async stage(doc: DocumentRecord, stage: DocumentStatus, extra: Partial<DocumentRecord> = {}): Promise<void> {

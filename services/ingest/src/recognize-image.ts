@@ -7,6 +7,8 @@ import { OcrBudget, OcrInputError, type OcrEngine } from './ocr/index.js';
 
 export interface RecognizeOptions {
   ocr(): Promise<OcrEngine>;
+  /** Runs the read when its caller's turn at the engine comes (the same turns as documents' pages). */
+  turn<T>(read: () => Promise<T>): Promise<T>;
   maxPixels: number;
   pageBudgetMs: number;
 }
@@ -22,7 +24,7 @@ export async function recognizeImage(base64: string, options: RecognizeOptions):
   try {
     const budget = new OcrBudget(options.pageBudgetMs, Date.now());
     for await (const page of extractImage(image, { maxPages: 1, maxPixels: options.maxPixels })) {
-      const read = await budget.within(1, 1, async () => (await options.ocr()).recognize(page.image));
+      const read = await options.turn(() => budget.within(1, 1, async () => (await options.ocr()).recognize(page.image)));
       return { width: read.width, height: read.height, confidence: read.confidence, words: read.words };
     }
     throw new AppError('invalid_request', 'The image holds no page.');

@@ -4,6 +4,7 @@ import { createLogger, createMemoryBus, type Bus } from '@perceptiq/platform';
 import type { DocumentRecord } from '../src/documents.js';
 import { DEFAULT_EXTRACT_LIMITS } from '../src/extract/index.js';
 import { createTesseractEngine, type OcrEngine } from '../src/ocr/index.js';
+import { FairScheduler } from '../src/fair-scheduler.js';
 import { DocumentProcessor } from '../src/processor.js';
 import { makePdf } from './extract/fixtures.js';
 import { openIngestStorage, RecordingQueue, storeQueued, type IngestStorage } from './support/fakes.js';
@@ -46,6 +47,8 @@ function processor(ocrPageBudgetMs: number): DocumentProcessor {
       engineStarts++;
       return (engine ??= createTesseractEngine({ workers: 1 }));
     },
+    turns: new FairScheduler(1),
+    documentsPerClient: 1,
     limits: DEFAULT_EXTRACT_LIMITS,
     ocrPageBudgetMs,
     logger: createLogger({ level: 'silent', name: 'test' }),

@@ -4,6 +4,7 @@ import type { JobContext } from '@perceptiq/platform';
 import type { DocumentRecord } from '../src/documents.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from '../src/extract/index.js';
 import { OcrInputError, type OcrEngine, type OcrPage } from '../src/ocr/index.js';
+import { FairScheduler } from '../src/fair-scheduler.js';
 import { DocumentProcessor } from '../src/processor.js';
 import { elfHeader, makePdf, pagesPdf, scanImage } from './extract/fixtures.js';
 import { openIngestStorage, RecordingBus, recordingLogger, RecordingQueue, storeQueued, type IngestStorage } from './support/fakes.js';
@@ -68,10 +69,13 @@ const reading = (page: number, confidence: number): OcrPage => {
   };
 };
 
-function processor(ocr: () => Promise<OcrEngine>, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): DocumentProcessor {
+/** What every processor here shares, as the service sets it up: OCR turns of `slots` pages, two documents a client. */
+const sharing = (slots = 2) => ({ turns: new FairScheduler(slots), documentsPerClient: 2 });
+
+function processor(ocr: () => Promise<OcrEngine>, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS, share = sharing()): DocumentProcessor {
   const recording = recordingLogger();
   warnings = recording.warnings;
-  const made = new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, extract: extracting, tag: tagging, ocr, limits, ocrPageBudgetMs: 20_000, logger: recording.logger });
+  const made = new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, extract: extracting, tag: tagging, ocr, ...share, limits, ocrPageBudgetMs: 20_000, logger: recording.logger });
   // As the service runs it: a document read goes to QA, whose report (`document.indexed`) makes it ready.
   const process = made.process.bind(made);
   made.process = async (job, ctx) => {
@@ -182,6 +186,103 @@ describe("a failure that is not the document's", () => {
   });
 });
 
+describe('a long scan', () => {
+  /** An OCR engine whose reads each wait for `release(page)`, recording how many run at once. */
+  function heldOcr(fail?: (page: number) => Error | undefined) {
+    const releases = new Map<number, () => void>();
+    const started: number[] = [];
+    let running = 0;
+    let most = 0;
+    const engine: OcrEngine = {
+      recognize: async (_image, options) => {
+        const page = options?.pageHint ?? 0;
+        started.push(page);
+        most = Math.max(most, ++running);
+        await new Promise<void>((resolve) => releases.set(page, resolve));
+        running--;
+        const error = fail?.(page);
+        if (error) throw error;
+        return reading(page, page / 10);
+      },
+      close: async () => undefined,
+    };
+    const until = async (check: () => boolean) => {
+      for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(check()).toBe(true);
+    };
+    return { ocr: () => Promise.resolve(engine), started, most: () => most, release: (page: number) => releases.get(page)!(), until };
+  }
+
+  test('reads as many pages at once as the OCR turns have slots, stores each as it is read, and counts progress up only', async () => {
+    const { bytes } = await makePdf(Array.from({ length: 5 }, () => ({ kind: 'scan' as const })));
+    const doc = await queued('scan.pdf', bytes);
+    const ocr = heldOcr();
+    const run = processor(ocr.ocr, DEFAULT_EXTRACT_LIMITS, sharing(2)).process(jobFor(doc), CTX);
+    await ocr.until(() => ocr.started.length === 2);
+    expect(ocr.started).toEqual([1, 2]);
+    ocr.release(2); // out of order: page 2 is stored before page 1
+    await ocr.until(() => ocr.started.length === 3);
+    expect((await storage.pages.list(CLIENT, doc._id)).map((p) => p.page)).toEqual([2]);
+    for (const page of [1, 3, 4, 5]) {
+      await ocr.until(() => ocr.started.includes(page));
+      ocr.release(page);
+    }
+    await run;
+    expect(ocr.most()).toBe(2);
+    const progress = storage.docs.updates.filter((u) => u.id === doc._id && u.set.pages_done !== undefined && !u.set.stage).map((u) => u.set.pages_done);
+    expect(progress).toEqual([1, 2, 3, 4, 5]);
+    expect(await stored(doc)).toMatchObject({ status: 'ready', page_count: 5, pages_done: 5, ocr_confidence: 0.3 });
+    expect((await storage.pages.list(CLIENT, doc._id)).map((p) => [p.page, p.text])).toEqual([1, 2, 3, 4, 5].map((n) => [n, `Invoice ${n}`]));
+  }, 60_000);
+
+  test('a redelivery after a crash resumes at the first page not stored: pages read before are not read again', async () => {
+    const { bytes } = await makePdf(Array.from({ length: 5 }, () => ({ kind: 'scan' as const })));
+    const doc = await queued('scan.pdf', bytes);
+    // The first delivery dies at page 3 (the engine's worker crashed): pages 1 and 2 were stored.
+    const first = heldOcr((page) => (page === 3 ? new Error('the OCR worker died') : undefined));
+    const dying = processor(first.ocr, DEFAULT_EXTRACT_LIMITS, sharing(2)).process(jobFor(doc), CTX);
+    await first.until(() => first.started.length === 2);
+    first.release(1);
+    await first.until(() => first.started.includes(3));
+    first.release(3); // fails: no page is taken after it, and the job ends once page 2 is stored
+    first.release(2);
+    await expect(dying).rejects.toThrow('the OCR worker died');
+    expect(first.started).toEqual([1, 2, 3]);
+    expect(await stored(doc)).toMatchObject({ status: 'ocr', pages_done: 2, error: null });
+
+    const second = scriptedOcr((page) => reading(page, page / 10));
+    await processor(second.ocr).process(jobFor(doc), { ...CTX, attempt: 2 });
+    expect(second.calls.map((c) => c.pageHint)).toEqual([3, 4, 5]);
+    // It starts from what was stored, not from zero.
+    const progress = storage.docs.updates.filter((u) => u.id === doc._id && u.set.pages_done !== undefined).map((u) => u.set.pages_done);
+    expect(progress.slice(progress.lastIndexOf(2))).toEqual([2, 3, 4, 5, 5]);
+    expect(await stored(doc)).toMatchObject({ status: 'ready', page_count: 5, ocr_pages: 5, ocr_confidence: 0.3 });
+    expect((await storage.pages.list(CLIENT, doc._id)).map((p) => p.page)).toEqual([1, 2, 3, 4, 5]);
+  }, 60_000);
+
+  test("a client's documents beyond its share are deferred, not started, while another client's document is read", async () => {
+    const ocr = heldOcr();
+    const run = processor(ocr.ocr, DEFAULT_EXTRACT_LIMITS, { turns: new FairScheduler(1), documentsPerClient: 1 });
+    const scan = await queued('scan.pdf', (await makePdf([{ kind: 'scan' }, { kind: 'scan' }])).bytes);
+    const reading1 = run.process(jobFor(scan), CTX);
+    await ocr.until(() => ocr.started.length === 1);
+    const second = await queued('second.png', await smallScan(), 'image/png');
+    await expect(run.process(jobFor(second), CTX)).rejects.toMatchObject({ name: 'JobDeferred' });
+    expect(await stored(second)).toMatchObject({ status: 'queued' });
+    const other = await storeQueued(storage, 'cli_other', 'other.png', await smallScan(), 'image/png');
+    const readingOther = run.process({ doc_id: other._id, client_id: 'cli_other' }, CTX);
+    ocr.release(1);
+    await ocr.until(() => ocr.started.length === 2);
+    expect(ocr.started).toEqual([1, 1]); // the other client's one page came before the scan's second
+    ocr.release(1);
+    await readingOther;
+    await ocr.until(() => ocr.started.length === 3);
+    ocr.release(2);
+    await reading1;
+    expect(await stored(scan)).toMatchObject({ status: 'ready' });
+  }, 60_000);
+});
+
 describe('a job that has nothing (more) to do', () => {
   test("naming another client, it leaves that client's document untouched", async () => {
     const doc = await queued('notes.txt', Buffer.from('mine'), 'text/plain');
@@ -203,7 +304,8 @@ describe('a job that has nothing (more) to do', () => {
 });
 
 describe('the hand-over to QA', () => {
-  const bare = () => new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, extract: extracting, tag: tagging, ocr: scriptedOcr((page) => reading(page, 1)).ocr, limits: DEFAULT_EXTRACT_LIMITS, ocrPageBudgetMs: 20_000, logger: recordingLogger().logger });
+  const bare = () =>
+    new DocumentProcessor({ ...storage, bus: bus.asBus(), index: indexing, extract: extracting, tag: tagging, ocr: scriptedOcr((page) => reading(page, 1)).ocr, ...sharing(), limits: DEFAULT_EXTRACT_LIMITS, ocrPageBudgetMs: 20_000, logger: recordingLogger().logger });
 
   test('a document read waits in indexing, with a QA job, until QA reports it indexed; then it is ready and announced', async () => {
     const doc = await queued('notes.txt', Buffer.from('Plain text notes'), 'text/plain');

@@ -17,7 +17,7 @@ const corrupt = (e: unknown) =>
  */
 export async function* extractImage(
   bytes: Uint8Array,
-  limits: Pick<ExtractLimits, 'maxPages' | 'maxPixels' | 'onPageCount'>,
+  limits: Pick<ExtractLimits, 'maxPages' | 'maxPixels' | 'onPageCount' | 'skipPages'>,
 ): AsyncGenerator<ImagePage> {
   if (bytes[0] === 0x42 && bytes[1] === 0x4d) {
     const { data, width, height } = decodeBmp(bytes, limits.maxPixels);
@@ -36,7 +36,9 @@ export async function* extractImage(
   const pages = meta.format === 'tiff' ? (meta.pages ?? 1) : 1;
   checkPageCount(pages, limits.maxPages);
   limits.onPageCount?.(pages);
+  const skip = new Set(limits.skipPages);
   for (let page = 0; page < pages; page++) {
+    if (skip.has(page + 1)) continue;
     let image: { data: Buffer; info: OutputInfo };
     try {
       const { width, height } = page === 0 ? meta : await sharp(bytes, { page, limitInputPixels: false }).metadata();

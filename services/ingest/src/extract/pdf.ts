@@ -145,7 +145,7 @@ async function readPage(doc: PDFDocumentProxy, pageNumber: number, limits: Rende
  */
 export async function* extractPdf(
   bytes: Uint8Array,
-  { maxPages, maxPixels, dpi = DEFAULT_EXTRACT_LIMITS.dpi, maxPageInches = DEFAULT_EXTRACT_LIMITS.maxPageInches, onPageCount }: ExtractLimits,
+  { maxPages, maxPixels, dpi = DEFAULT_EXTRACT_LIMITS.dpi, maxPageInches = DEFAULT_EXTRACT_LIMITS.maxPageInches, onPageCount, skipPages = [] }: ExtractLimits,
 ): AsyncGenerator<ExtractedPage> {
   // A copy: pdfjs transfers (detaches) the buffer it is given, which would empty the caller's Buffer,
   // and with it any other Buffer sharing Node's pool.
@@ -161,7 +161,9 @@ export async function* extractPdf(
   try {
     checkPageCount(doc.numPages, maxPages);
     onPageCount?.(doc.numPages);
+    const skip = new Set(skipPages);
     for (let n = 1; n <= doc.numPages; n++) {
+      if (skip.has(n)) continue;
       let page: ExtractedPage;
       try {
         page = await readPage(doc, n, { dpi, maxPixels, maxPageInches });

@@ -79,6 +79,11 @@ export interface ExtractLimits {
   maxPageInches?: number;
   /** Told the page count as soon as it is known (PDFs, multi-page images), before any page: for progress. */
   onPageCount?: (pages: number) => void;
+  /**
+   * Pages already read by an earlier delivery of the same job (1-based): PDFs and multi-page
+   * images do not render or decode them again, and yield nothing for them.
+   */
+  skipPages?: readonly number[];
   /** Most bytes of XML a DOCX may inflate to (all the parts read, counted as they inflate). */
   maxXmlBytes?: number;
   /** Heap of the sandbox process that reads a document, in MB. */
@@ -92,7 +97,7 @@ export interface ExtractLimits {
  * rendered at 300 DPI up to 20 × 20 inches (36 megapixels; A2 fits), 32 MiB of DOCX XML, a 512 MB
  * sandbox heap, 60 s a page.
  */
-export const DEFAULT_EXTRACT_LIMITS: Required<Omit<ExtractLimits, 'onPageCount'>> = {
+export const DEFAULT_EXTRACT_LIMITS: Required<Omit<ExtractLimits, 'onPageCount' | 'skipPages'>> = {
   maxPages: 500,
   maxPixels: 100_000_000,
   dpi: 300,
