@@ -18,13 +18,20 @@ async function scan(): Promise<Buffer> {
   return scannedPdf(PAGES.map((text) => renderText(text).png));
 }
 
+/** Pages one ingest process has read through OCR since it started, from its `/metrics`. */
+async function ocrPagesRead(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const line = text.split('\n').find((l) => l.startsWith('perceptiq_ingest_pages_total{source="ocr"}'));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
 describe('durable processing', () => {
   const stacks: TestStack[] = [];
   afterAll(async () => {
     for (const s of stacks) await s.stop();
   });
 
-  test('distributed: killing the ingest worker mid-document redelivers the job and the document reaches ready', async () => {
+  test('distributed: killing the ingest worker mid-document redelivers the job, which resumes where it stopped and reaches ready', async () => {
     const stack = await startTestStack('distributed', { env: ENV });
     stacks.push(stack);
     const client = await enableClient(stack, { tier: 'growth', rate_limit_rpm: 100_000 });
@@ -33,12 +40,15 @@ describe('durable processing', () => {
     const docId = res.body.documents[0].doc_id as string;
 
     // In the middle of OCR: some pages done, not all.
-    await waitStatus(stack.restUrl, client.api_key, docId, (d) => d.stage === 'ocr' && d.pages_done >= 1 && d.pages_done < PAGES.length);
+    const before = await waitStatus(stack.restUrl, client.api_key, docId, (d) => d.stage === 'ocr' && d.pages_done >= 1 && d.pages_done < PAGES.length);
     await stack.kill!('ingest');
     await stack.revive!('ingest');
 
     const done = await waitProcessed(stack.restUrl, client.api_key, docId, 120_000);
     expect(done).toMatchObject({ status: 'ready', pages_done: PAGES.length, pages_total: PAGES.length });
+    // The new process read only what was left: pages stored before the kill were not recognized again.
+    const recognized = await ocrPagesRead(stack.metricsUrls.ingest);
+    expect(recognized).toBeLessThanOrEqual(PAGES.length - before.pages_done);
     const doc = await call(stack.restUrl, 'GET', `/v1/documents/${docId}?words=false`, { key: client.api_key });
     expect(doc.body.page_count).toBe(PAGES.length);
     for (const text of PAGES) expect(doc.body.text).toContain(text);

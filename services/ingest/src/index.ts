@@ -73,6 +73,7 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
     turns,
     // Half the job slots at most for one client: the rest stay open to others.
     documentsPerClient: Math.max(1, Math.ceil(settings.documentJobs / 2)),
+    heartbeatMs: Math.max(100, Math.floor(settings.jobAckWaitMs / 3)),
     limits: {
       maxPages: settings.maxPages,
       maxPixels: settings.maxImagePixels,

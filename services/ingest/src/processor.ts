@@ -29,6 +29,8 @@ export interface ProcessorDeps {
    * back without using an attempt), so the other job slots stay open to other clients' uploads.
    */
   documentsPerClient: number;
+  /** How often a job being worked on tells its queue so (well inside the queue's ack wait). */
+  heartbeatMs: number;
   limits: ExtractLimits;
   /** How long a document's OCR may take per page it has, in all (OcrBudget). */
   ocrPageBudgetMs: number;
@@ -112,8 +114,9 @@ class PagesInFlight {
  */
 export class DocumentProcessor {
   private readonly now: () => number;
-  /** Documents being read, by client. */
+  /** Documents being read, by client, and which. */
   private readonly active = new Map<string, number>();
+  private readonly reading = new Set<string>();
 
   constructor(private readonly deps: ProcessorDeps) {
     this.now = deps.now ?? Date.now;
@@ -121,11 +124,17 @@ export class DocumentProcessor {
 
   async process(job: Job, ctx: JobContext): Promise<void> {
     const mine = this.active.get(job.client_id) ?? 0;
-    if (mine >= this.deps.documentsPerClient) throw new JobDeferred(DEFER_MS);
+    // Over the client's share, or a second delivery of a document this process is reading: later.
+    if (mine >= this.deps.documentsPerClient || this.reading.has(job.doc_id)) throw new JobDeferred(DEFER_MS);
     this.active.set(job.client_id, mine + 1);
+    this.reading.add(job.doc_id);
+    // The job stays ours while this process lives, however long a page waits for its turn.
+    const heartbeat = setInterval(() => ctx.working(), this.deps.heartbeatMs);
     try {
       await this.read(job, ctx);
     } finally {
+      clearInterval(heartbeat);
+      this.reading.delete(job.doc_id);
       const left = (this.active.get(job.client_id) ?? 1) - 1;
       if (left) this.active.set(job.client_id, left);
       else this.active.delete(job.client_id);
@@ -168,7 +177,6 @@ export class DocumentProcessor {
         const pageCount = total ?? page.page;
         await inFlight.add(async () => {
           const ocr = await this.recognize(doc, page, pageCount, budget);
-          ctx.working(); // an OCR page can take a while: keep the job ours
           await this.storeOcr(doc, page.page, ocr);
           read.add(page.page, 'ocr', ocr.confidence);
           pagesProcessed().inc({ source: page.source === 'blank' ? 'blank' : 'ocr' });

@@ -49,6 +49,7 @@ function processor(ocrPageBudgetMs: number): DocumentProcessor {
     },
     turns: new FairScheduler(1),
     documentsPerClient: 1,
+    heartbeatMs: 1_000,
     limits: DEFAULT_EXTRACT_LIMITS,
     ocrPageBudgetMs,
     logger: createLogger({ level: 'silent', name: 'test' }),

@@ -70,7 +70,7 @@ const reading = (page: number, confidence: number): OcrPage => {
 };
 
 /** What every processor here shares, as the service sets it up: OCR turns of `slots` pages, two documents a client. */
-const sharing = (slots = 2) => ({ turns: new FairScheduler(slots), documentsPerClient: 2 });
+const sharing = (slots = 2) => ({ turns: new FairScheduler(slots), documentsPerClient: 2, heartbeatMs: 1_000 });
 
 function processor(ocr: () => Promise<OcrEngine>, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS, share = sharing()): DocumentProcessor {
   const recording = recordingLogger();
@@ -260,9 +260,28 @@ describe('a long scan', () => {
     expect((await storage.pages.list(CLIENT, doc._id)).map((p) => p.page)).toEqual([1, 2, 3, 4, 5]);
   }, 60_000);
 
+  test('tells the queue the job is alive while a page waits, and defers a second delivery of the document it is reading', async () => {
+    const { bytes } = await makePdf([{ kind: 'scan' }]);
+    const doc = await queued('scan.pdf', bytes);
+    const ocr = heldOcr();
+    let beats = 0;
+    const run = processor(ocr.ocr, DEFAULT_EXTRACT_LIMITS, { ...sharing(), heartbeatMs: 20 });
+    const reading1 = run.process(jobFor(doc), { ...CTX, working: () => void beats++ });
+    await ocr.until(() => ocr.started.length === 1);
+    await expect(run.process(jobFor(doc), { ...CTX, attempt: 2 })).rejects.toMatchObject({ name: 'JobDeferred' });
+    const before = beats;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(beats - before).toBeGreaterThanOrEqual(3);
+    ocr.release(1);
+    await reading1;
+    const after = beats;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(beats).toBe(after); // no heartbeat once the job is done
+  }, 60_000);
+
   test("a client's documents beyond its share are deferred, not started, while another client's document is read", async () => {
     const ocr = heldOcr();
-    const run = processor(ocr.ocr, DEFAULT_EXTRACT_LIMITS, { turns: new FairScheduler(1), documentsPerClient: 1 });
+    const run = processor(ocr.ocr, DEFAULT_EXTRACT_LIMITS, { turns: new FairScheduler(1), documentsPerClient: 1, heartbeatMs: 1_000 });
     const scan = await queued('scan.pdf', (await makePdf([{ kind: 'scan' }, { kind: 'scan' }])).bytes);
     const reading1 = run.process(jobFor(scan), CTX);
     await ocr.until(() => ocr.started.length === 1);
