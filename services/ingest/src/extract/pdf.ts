@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
 import { getDocument, VerbosityLevel, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { ScanImages } from './pdf-scan-image.js';
 import { pageWords, type TextRun } from './pdf-words.js';
 import { checkPageCount, DEFAULT_EXTRACT_LIMITS, ExtractionError, type BlankPage, type ExtractedPage, type ExtractLimits, type ImagePage } from './types.js';
 
@@ -93,7 +94,7 @@ async function withRender<T>(
 }
 
 /** Every pixel's colour within BLANK_TOLERANCE of the first one's (alpha aside: pdfjs paints opaque paper first). */
-function isUniform(rgba: Uint8ClampedArray): boolean {
+function isUniform(rgba: Uint8Array | Uint8ClampedArray): boolean {
   const [r = 0, g = 0, b = 0] = rgba;
   const t = BLANK_TOLERANCE;
   // Plain comparisons, no call per channel: this loop runs over millions of pixels.
@@ -106,8 +107,20 @@ function isUniform(rgba: Uint8ClampedArray): boolean {
   return true;
 }
 
-async function renderPage(doc: PDFDocumentProxy, page: PDFPageProxy, pageNumber: number, limits: RenderLimits): Promise<ImagePage | BlankPage> {
+/**
+ * A page without a text layer, for OCR: the page's own JPEG when it is nothing else (a scan; see
+ * pdf-scan-image.ts), found blank by the same check as a render, else rendered.
+ */
+async function ocrPage(doc: PDFDocumentProxy, page: PDFPageProxy, pageNumber: number, limits: RenderLimits, scans: ScanImages): Promise<ImagePage | BlankPage> {
   const scale = ocrScale(page, limits);
+  const scan = await scans.find(page, pixelSize(page, scale));
+  if (!scan) return renderPage(doc, page, pageNumber, scale);
+  const { image, width, height } = scan;
+  if (isUniform(scan.preview)) return { page: pageNumber, source: 'blank', width, height };
+  return { page: pageNumber, source: 'image', image, width, height };
+}
+
+async function renderPage(doc: PDFDocumentProxy, page: PDFPageProxy, pageNumber: number, scale: number): Promise<ImagePage | BlankPage> {
   const blank = await withRender(doc, page, scale * BLANK_CHECK_SCALE, (canvas, context) =>
     isUniform(context.getImageData(0, 0, canvas.width, canvas.height).data),
   );
@@ -121,14 +134,14 @@ async function renderPage(doc: PDFDocumentProxy, page: PDFPageProxy, pageNumber:
   }));
 }
 
-async function readPage(doc: PDFDocumentProxy, pageNumber: number, limits: RenderLimits): Promise<ExtractedPage> {
+async function readPage(doc: PDFDocumentProxy, pageNumber: number, limits: RenderLimits, scans: ScanImages): Promise<ExtractedPage> {
   const page = await doc.getPage(pageNumber);
   try {
     const viewport = page.getViewport({ scale: 1 });
     const content = await page.getTextContent();
     const runs = content.items.filter((item): item is TextRun & (typeof content.items)[number] => 'str' in item);
     const { text, words, lines } = pageWords(runs, content.styles, viewport);
-    if (text.replace(/\s/g, '').length < MIN_TEXT_LAYER_CHARS) return await renderPage(doc, page, pageNumber, limits);
+    if (text.replace(/\s/g, '').length < MIN_TEXT_LAYER_CHARS) return await ocrPage(doc, page, pageNumber, limits, scans);
     return { page: pageNumber, source: 'text-layer', text, words, lines, confidence: 1, width: viewport.width, height: viewport.height };
   } finally {
     // Drop this page's fonts, images and operator lists now: a 300-page scan must not accumulate.
@@ -138,8 +151,9 @@ async function readPage(doc: PDFDocumentProxy, pageNumber: number, limits: Rende
 
 /**
  * The pages of a PDF, one at a time: a page with a text layer as words with boxes, a page without
- * one (a scan) as a PNG rendered at `dpi` (within `maxPageInches`) for OCR, or as a blank page when
- * it shows nothing. Mixed PDFs are decided page by page. The page count is checked before the
+ * one (a scan) as a PNG rendered at `dpi` (within `maxPageInches`) for OCR, or as its own JPEG
+ * when it is one drawn over the page at about that resolution, or as a blank page when it shows
+ * nothing. Mixed PDFs are decided page by page. The page count is checked before the
  * first page is read; encrypted, truncated and corrupt files end in an ExtractionError. Stopping
  * the iteration early still releases the document.
  */
@@ -162,11 +176,12 @@ export async function* extractPdf(
     checkPageCount(doc.numPages, maxPages);
     onPageCount?.(doc.numPages);
     const skip = new Set(skipPages);
+    const scans = new ScanImages(bytes, maxPixels);
     for (let n = 1; n <= doc.numPages; n++) {
       if (skip.has(n)) continue;
       let page: ExtractedPage;
       try {
-        page = await readPage(doc, n, { dpi, maxPixels, maxPageInches });
+        page = await readPage(doc, n, { dpi, maxPixels, maxPageInches }, scans);
       } catch (e) {
         throw new ExtractionError(`Page ${n} of the PDF could not be read: ${reason(e)}.`, { cause: e });
       }

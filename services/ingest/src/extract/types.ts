@@ -38,12 +38,12 @@ export interface TextPage {
   height: number;
 }
 
-/** A page that has no usable text: a PNG image for the OCR stage, which turns it into text. */
+/** A page that has no usable text: an image for the OCR stage, which turns it into text. */
 export interface ImagePage {
   /** 1-based. */
   page: number;
   source: 'image';
-  /** PNG, upright (EXIF orientation applied), no transparency. */
+  /** An encoded image (PNG, or a scanned PDF page's own JPEG), upright (no EXIF orientation to apply), no transparency. */
   image: Buffer;
   /** Image size in pixels. */
   width: number;
