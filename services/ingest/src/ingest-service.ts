@@ -108,7 +108,7 @@ export class IngestService {
     return { ...doc, archived: false };
   }
 
-  /** Only a failed document can be retried; it starts over from its stored bytes. */
+  /** Only a failed document can be retried; it is read again from its stored bytes, keeping the pages already stored. */
   async retry(clientId: string, docId: string): Promise<DocumentRecord> {
     const doc = await this.deps.docs.get(clientId, docId);
     if (doc.status !== 'failed') {
