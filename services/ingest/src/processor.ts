@@ -164,7 +164,7 @@ export class DocumentProcessor {
       const stored = () => (progress = progress.then(() => docs.update(doc.client_id, doc._id, { pages_done: read.done.size, pages_total: total })));
       const limits: ExtractLimits = { ...this.deps.limits, onPageCount: (n) => void (total = n), skipPages: [...read.done] };
       const inFlight = new PagesInFlight(this.deps.turns.slots);
-      for await (const page of extractInSandbox(bytes, type, limits, () => ctx.working())) {
+      for await (const page of extractInSandbox(bytes, type, limits)) {
         last = page.page;
         if (read.done.has(page.page)) continue; // formats that cannot skip pages yield them again
         if (page.source === 'text-layer') {

@@ -12,8 +12,6 @@ export type FromSandbox = { kind: 'pageCount'; pages: number } | { kind: 'page';
 // (swc): there, start the built copy of the entry (tests run after `tsc -b`).
 const ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/extract/sandbox-child.js' : './sandbox-child.js', import.meta.url));
 
-/** How often a job whose sandbox is still working tells the queue it is alive (well inside JOB_ACK_WAIT_MS). */
-const HEARTBEAT_MS = 5_000;
 /** Node's last words when the heap cap is reached ("FATAL ERROR: … JavaScript heap out of memory"). */
 const OUT_OF_MEMORY = /out of memory/i;
 /** Enough of stderr's end to find those words across chunk boundaries. */
@@ -64,19 +62,17 @@ class Sandbox {
     this.child.send(message, () => undefined);
   }
 
-  /** The next message, waiting until `deadline` at most; `working` is called every few seconds meanwhile. */
-  async receive(deadline: number, tooSlow: () => ExtractionError, working: () => void): Promise<FromSandbox> {
+  /** The next message, waiting until `deadline` at most. */
+  async receive(deadline: number, tooSlow: () => ExtractionError): Promise<FromSandbox> {
     const timer = setTimeout(() => {
       stops().inc({ reason: 'timeout' });
       this.end(tooSlow());
       void this.stop();
     }, deadline - Date.now());
-    const heartbeat = setInterval(working, HEARTBEAT_MS);
     try {
       while (!this.inbox.length && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
     } finally {
       clearTimeout(timer);
-      clearInterval(heartbeat);
       this.wake = undefined;
     }
     const message = this.inbox.shift();
@@ -114,21 +110,20 @@ class Sandbox {
  * are native code fed untrusted bytes.
  * Running out of memory or time, or a crash, fails the document with a readable ExtractionError:
  * reading the same bytes again would end the same way. Pages come one at a time, each read
- * when the previous one has been taken. `working` is called every few seconds while the sandbox
- * works, so the queue does not hand the job to another worker meanwhile.
+ * when the previous one has been taken (the job's caller keeps its queue lease meanwhile).
  *
  * A process rather than a worker thread: a native crash (pdfjs' canvas: STACK.md, trap 9) in a
  * worker takes the whole service down, in a process only its document; a process's heap cap is
  * V8's own, and an overrun process can be killed outright.
  */
-export async function* extractInSandbox(bytes: Uint8Array, type: DetectedType, limits: ExtractLimits, working: () => void = () => undefined): AsyncGenerator<ExtractedPage> {
+export async function* extractInSandbox(bytes: Uint8Array, type: DetectedType, limits: ExtractLimits): AsyncGenerator<ExtractedPage> {
   const { onPageCount, maxMemoryMb = DEFAULT_EXTRACT_LIMITS.maxMemoryMb, timeoutMs = DEFAULT_EXTRACT_LIMITS.timeoutMs, ...readLimits } = limits;
   const sandbox = new Sandbox(maxMemoryMb);
   try {
     sandbox.send({ kind: 'start', bytes, type, limits: readLimits });
     for (let page = 1, deadline = Date.now() + timeoutMs; ; ) {
       const tooSlow = () => new ExtractionError(`Reading ${page === 1 ? 'the document' : `page ${page}`} took longer than ${timeoutMs / 1000} s; it was stopped.`);
-      const message = await sandbox.receive(deadline, tooSlow, working);
+      const message = await sandbox.receive(deadline, tooSlow);
       if (message.kind === 'done') return;
       if (message.kind === 'error') throw new ExtractionError(message.message);
       if (message.kind === 'pageCount') onPageCount?.(message.pages);

@@ -25,8 +25,8 @@ async function typed(bytes: Buffer, filename: string) {
   return type;
 }
 
-async function sandboxFailure(bytes: Buffer, filename: string, limits: ExtractLimits = LIMITS, working?: () => void): Promise<string> {
-  const error = await collect(extractInSandbox(bytes, await typed(bytes, filename), limits, working)).catch((e: unknown) => e);
+async function sandboxFailure(bytes: Buffer, filename: string, limits: ExtractLimits = LIMITS): Promise<string> {
+  const error = await collect(extractInSandbox(bytes, await typed(bytes, filename), limits)).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ExtractionError);
   return (error as Error).message;
 }
@@ -101,20 +101,14 @@ describe('extractInSandbox', () => {
     expect(sandboxes()).toEqual([]);
   });
 
-  test('a DOCX needing more memory than the cap fails with that reason, while this event loop runs and the job is kept alive', async () => {
+  test('a DOCX needing more memory than the cap fails with that reason, while this event loop runs', async () => {
     // 30 MB of the smallest paragraphs: under the XML limit, far over 512 MB as mammoth's DOM.
     const bomb = docxBomb(30 * MiB);
     const before = await stopsBy('memory');
-    let heartbeats = 0;
-    const started = Date.now();
-    const { result, stallMs } = await longestStall(() => sandboxFailure(bomb, 'bomb.docx', LIMITS, () => heartbeats++));
+    const { result, stallMs } = await longestStall(() => sandboxFailure(bomb, 'bomb.docx'));
     expect(result).toBe('Reading the document needed more than 512 MB of memory; it was stopped.');
     // Parsed here, this bomb would block the loop for its whole 6+ s; the margin is for a busy machine.
     expect(stallMs).toBeLessThan(1_000);
-    // Every 5 s of work tells the queue the job is still being worked on (reaching the cap takes ~6 s here).
-    const elapsed = Date.now() - started;
-    expect(heartbeats).toBeGreaterThanOrEqual(Math.floor((elapsed - 1_000) / 5_000));
-    expect(heartbeats).toBeLessThanOrEqual(Math.floor(elapsed / 5_000));
     expect(await stopsBy('memory')).toBe(before + 1);
     // The cap is a setting.
     expect(await sandboxFailure(docxBomb(3 * MiB), 'bomb.docx', { ...LIMITS, maxMemoryMb: 64 })).toBe(
