@@ -7,7 +7,7 @@
  * Prints one JSON line on stdout once serving ({@link EdgeServerInfo}); stops gracefully on
  * SIGTERM/SIGINT (the stack's own handler), or when stdin closes because the runner went away
  * (then it also removes the data dir).
- * `GATEWAY_PASSTHROUGH` is the only setting taken from the environment.
+ * `GATEWAY_PASSTHROUGH` and `OCR_DPI` (the ocr suite's `--scan-dpi`) are the only settings taken from the environment.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     CONTEXT_TTL_SECONDS: '3600',
     GATEWAY_PASSTHROUGH: process.env.GATEWAY_PASSTHROUGH ?? 'true',
+    OCR_DPI: process.env.OCR_DPI ?? '300',
   });
   // The runner went away without stopping us (stdin closed, or stdout broke): stop, and remove the
   // data dir it can no longer remove. Lifecycle.stop() is idempotent, so this cannot race a signal.
