@@ -7,8 +7,9 @@ import Tesseract from 'tesseract.js';
 import type { Logger } from '@perceptiq/platform';
 import { readUpright, type OrientationGuess, type Reading } from './orientation.js';
 import { boundedScale, DEFAULT_MAX_OCR_PIXELS, preprocess, rotateGray, scaleGray, toPgm, TARGET_DPI, type GrayImage } from './preprocess.js';
+import { cropGray, splitPage, type Region } from './page-split.js';
 import { characterHeight } from './text-size.js';
-import { parseTsv, type LayoutParagraph, type PixelBox } from './tsv-layout.js';
+import { offsetLayout, parseTsv, type LayoutParagraph, type PixelBox } from './tsv-layout.js';
 import type { NormalizedBox, OcrEngine, OcrLine, OcrPage, OcrWord, RecognizeOptions, Rotation } from './types.js';
 
 /**
@@ -46,6 +47,8 @@ const TEXT_LINE_PX = 46;
 /**
  * An image this small (a screenshot, a crop) where no line at all was found may hold text too
  * small to find: it is read again scaled up. A page scanned at 150 DPI or more is larger.
+ * Larger images are read in parts when they have some (see splitPage), smaller ones would gain
+ * less than a job's overhead.
  */
 const SMALL_IMAGE_PIXELS = 2_000_000;
 /**
@@ -99,6 +102,8 @@ interface PageReading extends Reading {
   lines: OcrLine[];
   /** First-quartile thickness of the lines in pixels of the image read; 0 without lines. */
   lineHeight: number;
+  /** Parts the page was read in (see readAt). */
+  parts: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -216,6 +221,7 @@ function toReading(layout: LayoutParagraph[], width: number, height: number, rot
     words,
     lines,
     lineHeight: thicknesses[Math.floor(thicknesses.length / 4)] ?? 0,
+    parts: 1,
   };
   // tesseract reads a page turned by 90° on its own, as vertical lines: the text comes out right
   // but the boxes are those of a sideways page. Text running down the image means the page was
@@ -257,6 +263,8 @@ class TesseractEngine implements OcrEngine {
     private readonly recognizers: Tesseract.Scheduler,
     private readonly detector: Tesseract.Scheduler,
     private readonly workers: Tesseract.Worker[],
+    /** Recognition workers: a page is read in at most this many parts at once. */
+    private readonly recognizerCount: number,
     private readonly options: TesseractEngineOptions,
     langs: string[],
   ) {
@@ -288,9 +296,12 @@ class TesseractEngine implements OcrEngine {
     let reading = toReading([], page.image.width, page.image.height, 0, false);
     if (!page.blank) {
       let image = page.image;
-      const characters = characterHeight(image);
-      if (characters > CHARACTERS_ABOVE_PX) image = await scaleGray(image, CHARACTER_PX / characters);
-      let asGiven = await this.readAt(image, 0);
+      let characters = characterHeight(image);
+      if (characters > CHARACTERS_ABOVE_PX) {
+        image = await scaleGray(image, CHARACTER_PX / characters);
+        characters = CHARACTER_PX;
+      }
+      let asGiven = await this.readAt(image, 0, characters);
       const smallText = asGiven.lineHeight > 0 && asGiven.lineHeight < MIN_LINE_PX;
       const nothingFound = asGiven.lineHeight === 0 && image.width * image.height <= SMALL_IMAGE_PIXELS;
       if (smallText || nothingFound) {
@@ -299,7 +310,7 @@ class TesseractEngine implements OcrEngine {
         const grow = boundedScale(image.width, image.height, wanted, this.options.maxOcrPixels ?? DEFAULT_MAX_OCR_PIXELS);
         if (grow > 1) {
           const larger = await scaleGray(image, grow);
-          const again = await this.readAt(larger, 0);
+          const again = await this.readAt(larger, 0, characters * grow);
           if (again.confidence >= asGiven.confidence) [image, asGiven] = [larger, again];
         }
       }
@@ -319,16 +330,31 @@ class TesseractEngine implements OcrEngine {
       source: 'ocr',
     };
     this.options.logger?.debug(
-      { page: pageHint, blank: page.blank, rotation: result.rotation, confidence: result.confidence, words: result.words.length, ms: Math.round(performance.now() - started) },
+      { page: pageHint, blank: page.blank, rotation: result.rotation, parts: reading.parts, confidence: result.confidence, words: result.words.length, ms: Math.round(performance.now() - started) },
       'OCR page read',
     );
     return result;
   }
 
-  private async readAt(image: GrayImage, rotation: Rotation): Promise<PageReading> {
+  /**
+   * Reads the image turned by `rotation`. A large upright page with parts that read apart (a
+   * spread's halves, columns, sections: see splitPage) is read in those parts on several workers
+   * at once, so one page does not leave the other workers idle; `characterPx`, the height of its
+   * characters, tells how wide a gap between parts must be (0: read whole).
+   */
+  private async readAt(image: GrayImage, rotation: Rotation, characterPx = 0): Promise<PageReading> {
     const turned = rotation === 0 ? image : await rotateGray(image, rotation);
-    const { data } = await this.job(this.recognizers.addJob('recognize', toPgm(turned), {}, { text: false, tsv: true }));
-    return toReading(parseTsv(data.tsv ?? ''), turned.width, turned.height, rotation, this.verticalMeansSideways);
+    const whole: Region = { x: 0, y: 0, width: turned.width, height: turned.height };
+    const large = rotation === 0 && turned.width * turned.height > SMALL_IMAGE_PIXELS;
+    const regions = large ? splitPage(turned, this.recognizerCount, characterPx) : [whole];
+    const layouts = await Promise.all(
+      regions.map(async (region) => {
+        const part = regions.length === 1 ? turned : cropGray(turned, region);
+        const { data } = await this.job(this.recognizers.addJob('recognize', toPgm(part), {}, { text: false, tsv: true }));
+        return offsetLayout(parseTsv(data.tsv ?? ''), region.x, region.y);
+      }),
+    );
+    return { ...toReading(layouts.flat(), turned.width, turned.height, rotation, this.verticalMeansSideways), parts: regions.length };
   }
 
   private async detect(image: GrayImage): Promise<OrientationGuess | null> {
@@ -379,5 +405,5 @@ export async function createTesseractEngine(options: TesseractEngineOptions = {}
   const detector = Tesseract.createScheduler();
   workers.slice(0, count).forEach((w) => recognizers.addWorker(w));
   detector.addWorker(workers[count]!);
-  return new TesseractEngine(recognizers, detector, workers, options, langs);
+  return new TesseractEngine(recognizers, detector, workers, count, options, langs);
 }

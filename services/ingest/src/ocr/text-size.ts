@@ -6,7 +6,7 @@ import type { GrayImage } from './preprocess.js';
  */
 const SAMPLE_PIXELS = 2_500_000;
 /** Pixels darker than this (on the contrast-stretched page) are ink. */
-const INK_BELOW = 128;
+export const INK_BELOW = 128;
 /** Fewer character-like marks than this say nothing reliable about the text's size. */
 const MIN_MARKS = 20;
 

@@ -73,3 +73,21 @@ export function parseTsv(tsv: string): LayoutParagraph[] {
   }
   return paragraphs;
 }
+
+/** The layout of a part of a page, moved by (`dx`, `dy`) pixels to its place on the page (in place). */
+export function offsetLayout(layout: LayoutParagraph[], dx: number, dy: number): LayoutParagraph[] {
+  if (dx === 0 && dy === 0) return layout;
+  const move = (b: PixelBox): void => {
+    b.x0 += dx;
+    b.x1 += dx;
+    b.y0 += dy;
+    b.y1 += dy;
+  };
+  for (const paragraph of layout) {
+    for (const line of paragraph) {
+      move(line.bbox);
+      for (const word of line.words) move(word.bbox);
+    }
+  }
+  return layout;
+}

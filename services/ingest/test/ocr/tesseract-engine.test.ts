@@ -13,9 +13,11 @@ const SHORT_PARAGRAPH = 'Invoice 2024-0815 was issued on 3 March 2024 to Acme Co
 
 let engine: OcrEngine;
 const page = renderText(PARAGRAPH);
+/** What the engine logs of each page it reads. */
+const pagesRead: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
-  engine = await createTesseractEngine({ workers: 2 });
+  engine = await createTesseractEngine({ workers: 2, logger: { debug: (entry: object) => pagesRead.push(entry as Record<string, unknown>) } });
 });
 afterAll(async () => {
   await engine?.close();
@@ -116,6 +118,30 @@ test('a page of large print is read scaled down, and its fine print still reads 
   const drawn = body.words.find((w) => w.text === 'Corporation,')!;
   const read = result.words.find((w) => w.text === 'Corporation,')!;
   drawn.bbox.forEach((v, i) => expect(Math.abs(read.bbox[i]! - v * (i % 2 ? 2400 / 3300 : 1))).toBeLessThan(0.01));
+});
+
+test('a two-column page is read in parts on both workers: left column first, boxes where they are on the page', async () => {
+  const left = renderText(PARAGRAPH, { width: 1200, height: 3000, margin: 100 });
+  const right = renderText(SHORT_PARAGRAPH.replace('Invoice 2024-0815', 'Credit note 2024-0907'), { width: 1200, height: 3000, margin: 100 });
+  const scan = await sharp({ create: { width: 2550, height: 3300, channels: 3, background: '#ffffff' } })
+    .composite([
+      { input: left.png, top: 150, left: 50 },
+      { input: right.png, top: 150, left: 1300 },
+    ])
+    .png()
+    .toBuffer();
+  const result = await engine.recognize(scan, { pageHint: 42 });
+  expect(pagesRead.find((entry) => entry.page === 42)).toMatchObject({ parts: 2 });
+  const split = result.text.indexOf('Credit');
+  expect(split).toBeGreaterThan(0);
+  expect(cer(left.text, result.text.slice(0, split))).toBeLessThanOrEqual(0.02);
+  expect(cer(right.text, result.text.slice(split))).toBeLessThanOrEqual(0.02);
+  // The right column's boxes are moved by where its part starts on the page.
+  const drawn = right.words.find((w) => w.text === 'Corporation,')!;
+  const read = result.words.filter((w) => w.text === 'Corporation,');
+  expect(read).toHaveLength(2);
+  const onPage = [(1300 + drawn.bbox[0] * 1200) / 2550, (150 + drawn.bbox[1] * 3000) / 3300, (drawn.bbox[2] * 1200) / 2550, (drawn.bbox[3] * 3000) / 3300];
+  onPage.forEach((v, i) => expect(Math.abs(read[1]!.bbox[i]! - v)).toBeLessThan(0.01));
 });
 
 test('reads a grayish, blurred 150 DPI JPEG scan of the paragraph with CER of at most 2%', async () => {
