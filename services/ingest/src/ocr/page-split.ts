@@ -1,13 +1,5 @@
-import type { GrayImage } from './preprocess.js';
+import type { GrayImage, Region } from './preprocess.js';
 import { INK_BELOW } from './text-size.js';
-
-/** A rectangle of a page in pixels: `x`, `y` its top-left corner. */
-export interface Region {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 /**
  * Scan edges (the shadow of the paper's edge, a dark border) are not content: this fraction of
@@ -51,16 +43,6 @@ export function splitPage(image: GrayImage, parts: number, characterPx: number):
   return split(whole, parts);
 }
 
-/** A copy of `region` of the image. */
-export function cropGray(image: GrayImage, region: Region): GrayImage {
-  const pixels = Buffer.allocUnsafe(region.width * region.height);
-  for (let row = 0; row < region.height; row++) {
-    const from = (region.y + row) * image.width + region.x;
-    image.pixels.copy(pixels, row * region.width, from, from + region.width);
-  }
-  return { pixels, width: region.width, height: region.height };
-}
-
 /** `region` cut in two through its most even white band, or null. */
 function cut(image: GrayImage, region: Region, characterPx: number): [Region, Region] | null {
   const { x, y, width, height } = region;
@@ -77,21 +59,23 @@ function cut(image: GrayImage, region: Region, characterPx: number): [Region, Re
     }
     rowInk[r] = ink;
   }
-  // Each profile leaves out the edges and the solid lines running across it.
+  // Each profile leaves out the edges and the solid lines running across it: their ink is taken
+  // back out of the other profile, which visits only those few rows and columns again.
   const edgeRows = Math.round(height * EDGE_FRACTION);
   const edgeColumns = Math.round(width * EDGE_FRACTION);
-  const solidRow = (r: number): boolean => r < edgeRows || r >= height - edgeRows || rowInk[r]! > width * SOLID_SHARE;
-  const solidColumn = (c: number): boolean => c < edgeColumns || c >= width - edgeColumns || columnInk[c]! > height * SOLID_SHARE;
-  const columns = new Uint32Array(width);
-  const rows = new Uint32Array(height);
+  const leftOutRows: number[] = [];
+  const leftOutColumns: number[] = [];
+  for (let r = 0; r < height; r++) if (r < edgeRows || r >= height - edgeRows || rowInk[r]! > width * SOLID_SHARE) leftOutRows.push(r);
+  for (let c = 0; c < width; c++) if (c < edgeColumns || c >= width - edgeColumns || columnInk[c]! > height * SOLID_SHARE) leftOutColumns.push(c);
+  const columns = columnInk.slice();
+  for (const r of leftOutRows) {
+    const row = (y + r) * image.width + x;
+    for (let c = 0; c < width; c++) if (image.pixels[row + c]! < INK_BELOW) columns[c]!--;
+  }
+  const rows = rowInk.slice();
   for (let r = 0; r < height; r++) {
-    const rowLeftOut = solidRow(r);
-    let i = (y + r) * image.width + x;
-    for (let c = 0; c < width; c++, i++) {
-      if (image.pixels[i]! >= INK_BELOW) continue;
-      if (!rowLeftOut) columns[c]!++;
-      if (!solidColumn(c)) rows[r]!++;
-    }
+    const row = (y + r) * image.width + x;
+    for (const c of leftOutColumns) if (image.pixels[row + c]! < INK_BELOW) rows[r]!--;
   }
   const vertical = bestGap(columns, MIN_GUTTER_CHARACTERS * characterPx, height);
   if (vertical !== null) {

@@ -38,6 +38,14 @@ export interface GrayImage {
   height: number;
 }
 
+/** A rectangle of an image in pixels: `x`, `y` its top-left corner. */
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export interface PreparedPage {
   /** Upright, grayscale, contrast-normalized, at ~300 DPI if the density is known: what the workers read. */
   image: GrayImage;
@@ -168,9 +176,22 @@ async function fromSharp(pipeline: Sharp): Promise<GrayImage> {
 }
 
 /**
- * Binary PGM: a header in front of the raw pixels. Leptonica (inside the workers) reads it with
- * no decompression, and making it costs a copy rather than a PNG encode.
+ * Binary PGM of `region` of the image (all of it by default): a header in front of the raw pixels.
+ * Leptonica (inside the workers) reads it with no decompression, and making it costs a copy
+ * rather than a PNG encode.
  */
-export function toPgm(image: GrayImage): Buffer {
-  return Buffer.concat([Buffer.from(`P5\n${image.width} ${image.height}\n255\n`, 'latin1'), image.pixels]);
+export function toPgm(image: GrayImage, region: Region = { x: 0, y: 0, width: image.width, height: image.height }): Buffer {
+  const { x, y, width, height } = region;
+  const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1');
+  const pgm = Buffer.allocUnsafe(header.length + width * height);
+  header.copy(pgm);
+  if (x === 0 && width === image.width) {
+    image.pixels.copy(pgm, header.length, y * width, (y + height) * width);
+  } else {
+    for (let row = 0; row < height; row++) {
+      const from = (y + row) * image.width + x;
+      image.pixels.copy(pgm, header.length + row * width, from, from + width);
+    }
+  }
+  return pgm;
 }

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import Tesseract from 'tesseract.js';
 import type { Logger } from '@perceptiq/platform';
 import { readUpright, type OrientationGuess, type Reading } from './orientation.js';
-import { boundedScale, DEFAULT_MAX_OCR_PIXELS, preprocess, rotateGray, scaleGray, toPgm, TARGET_DPI, type GrayImage } from './preprocess.js';
-import { cropGray, splitPage, type Region } from './page-split.js';
+import { splitPage } from './page-split.js';
+import { boundedScale, DEFAULT_MAX_OCR_PIXELS, preprocess, rotateGray, scaleGray, toPgm, TARGET_DPI, type GrayImage, type Region } from './preprocess.js';
 import { characterHeight } from './text-size.js';
 import { offsetLayout, parseTsv, type LayoutParagraph, type PixelBox } from './tsv-layout.js';
 import type { NormalizedBox, OcrEngine, OcrLine, OcrPage, OcrWord, RecognizeOptions, Rotation } from './types.js';
@@ -349,8 +349,7 @@ class TesseractEngine implements OcrEngine {
     const regions = large ? splitPage(turned, this.recognizerCount, characterPx) : [whole];
     const layouts = await Promise.all(
       regions.map(async (region) => {
-        const part = regions.length === 1 ? turned : cropGray(turned, region);
-        const { data } = await this.job(this.recognizers.addJob('recognize', toPgm(part), {}, { text: false, tsv: true }));
+        const { data } = await this.job(this.recognizers.addJob('recognize', toPgm(turned, region), {}, { text: false, tsv: true }));
         return offsetLayout(parseTsv(data.tsv ?? ''), region.x, region.y);
       }),
     );

@@ -1,5 +1,5 @@
-import { cropGray, splitPage, type Region } from '../../src/ocr/page-split.js';
-import type { GrayImage } from '../../src/ocr/preprocess.js';
+import { splitPage } from '../../src/ocr/page-split.js';
+import type { GrayImage, Region } from '../../src/ocr/preprocess.js';
 
 /** Character height of the synthetic pages: glyphs are 10×14 px marks on lines 24 px apart. */
 const CHAR = 14;
@@ -118,9 +118,4 @@ test('four workers: each column of a two-column page with two sections is cut ag
   expect(d.x).toBe(c.x);
   // Together the parts cover the page exactly once.
   expect(regions.reduce((sum, r) => sum + r.width * r.height, 0)).toBe(2000 * 2000);
-});
-
-test('cropGray copies the region', () => {
-  const image: GrayImage = { pixels: Buffer.from(Array.from({ length: 20 }, (_, i) => i)), width: 5, height: 4 };
-  expect(cropGray(image, { x: 1, y: 2, width: 3, height: 2 })).toEqual({ pixels: Buffer.from([11, 12, 13, 16, 17, 18]), width: 3, height: 2 });
 });

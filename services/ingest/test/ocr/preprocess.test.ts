@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { pngDeclaring, renderText } from '@perceptiq/testkit/fixtures';
-import { OcrInputError, preprocess } from '../../src/ocr/preprocess.js';
+import { OcrInputError, preprocess, toPgm, type GrayImage } from '../../src/ocr/preprocess.js';
 
 const range = (pixels: Buffer): [number, number] => pixels.reduce(([lo, hi], v) => [Math.min(lo, v), Math.max(hi, v)], [255, 0]);
 const text = renderText('Preprocessing keeps the text readable.', { width: 1200, height: 300, margin: 40 });
@@ -63,4 +63,11 @@ test('stretches faint contrast and recognises blank pages', async () => {
 
   const paper = await sharp({ create: { width: 800, height: 1000, channels: 3, background: '#f4f1ea' } }).jpeg().toBuffer();
   expect((await preprocess(paper)).blank).toBe(true);
+});
+
+test('toPgm writes the whole image, or just a region of it, behind a PGM header', () => {
+  const image: GrayImage = { pixels: Buffer.from(Array.from({ length: 20 }, (_, i) => i)), width: 5, height: 4 };
+  expect(toPgm(image)).toEqual(Buffer.concat([Buffer.from('P5\n5 4\n255\n', 'latin1'), image.pixels]));
+  expect(toPgm(image, { x: 1, y: 2, width: 3, height: 2 })).toEqual(Buffer.concat([Buffer.from('P5\n3 2\n255\n', 'latin1'), Buffer.from([11, 12, 13, 16, 17, 18])]));
+  expect(toPgm(image, { x: 0, y: 1, width: 5, height: 2 })).toEqual(Buffer.concat([Buffer.from('P5\n5 2\n255\n', 'latin1'), image.pixels.subarray(5, 15)]));
 });
