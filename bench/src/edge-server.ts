@@ -7,7 +7,8 @@
  * Prints one JSON line on stdout once serving ({@link EdgeServerInfo}); stops gracefully on
  * SIGTERM/SIGINT (the stack's own handler), or when stdin closes because the runner went away
  * (then it also removes the data dir).
- * `GATEWAY_PASSTHROUGH` and `OCR_DPI` (the ocr suite's `--scan-dpi`) are the only settings taken from the environment.
+ * The only settings taken from the environment: `GATEWAY_PASSTHROUGH`, and `OCR_WORKERS` and `OCR_DPI`
+ * when set (the ocr suite's scanned PDFs: workers = cores, and `--scan-dpi`); the rest are defaults.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     CONTEXT_TTL_SECONDS: '3600',
     GATEWAY_PASSTHROUGH: process.env.GATEWAY_PASSTHROUGH ?? 'true',
-    OCR_DPI: process.env.OCR_DPI ?? '300',
+    ...(process.env.OCR_WORKERS ? { OCR_WORKERS: process.env.OCR_WORKERS } : {}),
+    ...(process.env.OCR_DPI ? { OCR_DPI: process.env.OCR_DPI } : {}),
   });
   // The runner went away without stopping us (stdin closed, or stdout broke): stop, and remove the
   // data dir it can no longer remove. Lifecycle.stop() is idempotent, so this cannot race a signal.

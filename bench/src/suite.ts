@@ -16,8 +16,10 @@ export interface SuiteContext {
   keepProfilesIn?: string;
   /** `ocr` suite: pages of the generated scanned PDF (`--scan-pages`, default 300). */
   scanPages?: number;
-  /** `ocr` suite: DPI at which that PDF's pages are rendered (`--scan-dpi`; default: the ingest default, 300, unless too slow). */
+  /** `ocr` suite: `OCR_DPI` of the server that reads that PDF (`--scan-dpi`; default: the ingest default, 300). */
   scanDpi?: number;
+  /** `ocr` suite: only its scanned-PDF runs (`--scan-only`); its report is then partial, and not written to RESULTS.md. */
+  scanOnly?: boolean;
   log(message: string): void;
 }
 
@@ -28,4 +30,9 @@ export interface SuiteReport {
   markdown: string;
   /** A few lines for stdout. */
   summary: string[];
+  /**
+   * Set when the suite ran only part of what its section reports (e.g. `--scan-only`): why. The
+   * runner then prints the markdown on stdout instead of replacing the section in RESULTS.md.
+   */
+  partial?: string;
 }
