@@ -27,10 +27,16 @@ function text(image: GrayImage, region: Region): void {
   }
 }
 
-test('cuts a two-column page down its gutter, left column first', () => {
+/** A 2000×1500 page with two columns of text 100 px apart. */
+function twoColumns(): GrayImage {
   const page = blank(2000, 1500);
   text(page, { x: 100, y: 100, width: 850, height: 1300 });
   text(page, { x: 1050, y: 100, width: 850, height: 1300 });
+  return page;
+}
+
+test('cuts a two-column page down its gutter, left column first', () => {
+  const page = twoColumns();
   const regions = splitPage(page, 2, CHAR);
   expect(regions).toHaveLength(2);
   const [left, right] = regions as [Region, Region];
@@ -42,9 +48,7 @@ test('cuts a two-column page down its gutter, left column first', () => {
 });
 
 test('reads whole with one worker, or when the height of the characters is unknown', () => {
-  const page = blank(2000, 1500);
-  text(page, { x: 100, y: 100, width: 850, height: 1300 });
-  text(page, { x: 1050, y: 100, width: 850, height: 1300 });
+  const page = twoColumns();
   const whole = [{ x: 0, y: 0, width: 2000, height: 1500 }];
   expect(splitPage(page, 1, CHAR)).toEqual(whole);
   expect(splitPage(page, 2, 0)).toEqual(whole);
@@ -96,9 +100,7 @@ test("a scan's dark edges and a black band across the page do not block the gutt
 });
 
 test('a speck of dust in the gutter does not block it', () => {
-  const page = blank(2000, 1500);
-  text(page, { x: 100, y: 100, width: 850, height: 1300 });
-  text(page, { x: 1050, y: 100, width: 850, height: 1300 });
+  const page = twoColumns();
   fill(page, { x: 1000, y: 700, width: 1, height: 1 });
   expect(splitPage(page, 2, CHAR)).toHaveLength(2);
 });
