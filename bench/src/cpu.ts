@@ -59,12 +59,27 @@ function snapshot(serverPids: readonly number[]): Snapshot | undefined {
   }
 }
 
-/** utime + stime of a process (all its threads), and cutime + cstime of its reaped children, in clock ticks. */
-function processJiffies(pid: string): [own: number, children: number] {
+/** What /proc/<pid>/stat says of a process: its parent, and its CPU time in clock ticks. */
+export interface ProcStat {
+  ppid: number;
+  /** utime + stime: the process, all its threads. */
+  ticks: number;
+  /** cutime + cstime: its children that ended and were reaped. */
+  childTicks: number;
+}
+
+/** Throws when the process is gone (or off Linux). */
+export function procStat(pid: string | number): ProcStat {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // comm may hold spaces and parentheses: split after its last ')'. Then field 3 (state) is index 0;
+  // ppid is field 4, utime, stime, cutime, cstime are fields 14-17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After "pid (comm) ", field 3 (state) is index 0; utime, stime, cutime, cstime are fields 14-17.
-  return [Number(fields[11]) + Number(fields[12]), Number(fields[13]) + Number(fields[14])];
+  return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), childTicks: Number(fields[13]) + Number(fields[14]) };
+}
+
+function processJiffies(pid: string): [own: number, children: number] {
+  const { ticks, childTicks } = procStat(pid);
+  return [ticks, childTicks];
 }
 
 let cores: number | undefined;

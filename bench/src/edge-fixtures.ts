@@ -113,6 +113,6 @@ export async function call(method: string, url: string, status: number, init: { 
   return JSON.parse(text) as unknown;
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { CpuMeter } from './cpu.js';
-import { createClient } from './edge-fixtures.js';
+import { CpuMeter, procStat, type ProcStat } from './cpu.js';
+import { createClient, sleep } from './edge-fixtures.js';
 import { startEdgeServer } from './server-process.js';
 
 /**
@@ -59,22 +59,13 @@ const CLK_TCK = 100;
 
 // ── /proc ──
 
-interface ProcEntry {
-  ppid: number;
-  /** utime + stime, in clock ticks. */
-  ticks: number;
-}
-
 /** Every process: its parent and CPU time. */
-function readProcs(): Map<number, ProcEntry> {
-  const procs = new Map<number, ProcEntry>();
+function readProcs(): Map<number, ProcStat> {
+  const procs = new Map<number, ProcStat>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // pid (comm) state ppid … utime stime: comm may hold spaces and parentheses, so split after its last ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      procs.set(Number(entry), procStat(entry));
     } catch {
       // exited meanwhile
     }
@@ -83,7 +74,7 @@ function readProcs(): Map<number, ProcEntry> {
 }
 
 /** `root`'s descendants (not `root` itself). */
-function descendants(root: number, procs: Map<number, ProcEntry>): number[] {
+function descendants(root: number, procs: Map<number, ProcStat>): number[] {
   const children = new Map<number, number[]>();
   for (const [pid, { ppid }] of procs) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   const out: number[] = [];
@@ -131,7 +122,7 @@ export class TreeSampler {
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);
   }
 
-  private tree(procs: Map<number, ProcEntry>): number[] {
+  private tree(procs: Map<number, ProcStat>): number[] {
     return [...(this.includeRoot ? [this.root] : []), ...descendants(this.root, procs)];
   }
 
@@ -170,7 +161,6 @@ interface StatusAnswer {
   documents: Array<{ doc_id: string; status: string; pages_done: number | null; pages_total: number | null; error: string | null }>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function scanThroughService(options: ScanOptions): Promise<ServiceScan> {
   const { pdf, label, log } = options;

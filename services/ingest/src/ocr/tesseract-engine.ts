@@ -7,7 +7,7 @@ import Tesseract from 'tesseract.js';
 import type { Logger } from '@perceptiq/platform';
 import { readUpright, type OrientationGuess, type Reading } from './orientation.js';
 import { splitPage } from './page-split.js';
-import { boundedScale, DEFAULT_MAX_OCR_PIXELS, preprocess, rotateGray, scaleGray, toPgm, TARGET_DPI, type GrayImage, type Region } from './preprocess.js';
+import { boundedScale, DEFAULT_MAX_OCR_PIXELS, preprocess, rotateGray, scaleGray, toPgm, TARGET_DPI, type GrayImage } from './preprocess.js';
 import { characterHeight } from './text-size.js';
 import { offsetLayout, parseTsv, type LayoutParagraph, type PixelBox } from './tsv-layout.js';
 import type { NormalizedBox, OcrEngine, OcrLine, OcrPage, OcrWord, RecognizeOptions, Rotation } from './types.js';
@@ -263,8 +263,6 @@ class TesseractEngine implements OcrEngine {
     private readonly recognizers: Tesseract.Scheduler,
     private readonly detector: Tesseract.Scheduler,
     private readonly workers: Tesseract.Worker[],
-    /** Recognition workers: a page is read in at most this many parts at once. */
-    private readonly recognizerCount: number,
     private readonly options: TesseractEngineOptions,
     langs: string[],
   ) {
@@ -344,9 +342,9 @@ class TesseractEngine implements OcrEngine {
    */
   private async readAt(image: GrayImage, rotation: Rotation, characterPx = 0): Promise<PageReading> {
     const turned = rotation === 0 ? image : await rotateGray(image, rotation);
-    const whole: Region = { x: 0, y: 0, width: turned.width, height: turned.height };
     const large = rotation === 0 && turned.width * turned.height > SMALL_IMAGE_PIXELS;
-    const regions = large ? splitPage(turned, this.recognizerCount, characterPx) : [whole];
+    // At most one part per recognition worker; one part (the whole page) for the rest.
+    const regions = splitPage(turned, large ? this.recognizers.getNumWorkers() : 1, characterPx);
     const layouts = await Promise.all(
       regions.map(async (region) => {
         const { data } = await this.job(this.recognizers.addJob('recognize', toPgm(turned, region), {}, { text: false, tsv: true }));
@@ -404,5 +402,5 @@ export async function createTesseractEngine(options: TesseractEngineOptions = {}
   const detector = Tesseract.createScheduler();
   workers.slice(0, count).forEach((w) => recognizers.addWorker(w));
   detector.addWorker(workers[count]!);
-  return new TesseractEngine(recognizers, detector, workers, count, options, langs);
+  return new TesseractEngine(recognizers, detector, workers, options, langs);
 }
