@@ -13,11 +13,12 @@ import { ocrSuite } from './ocr.js';
 import { analyticsSuite } from './analytics.js';
 import { extractSuite } from './extract.js';
 import { qaSuite } from './qa.js';
+import { storeSuite } from './store.js';
 import { otherLoad, QUIET_CORES, runInfo, writeSection } from './results.js';
 import { stopAllServers } from './server-process.js';
 import type { Suite } from './suite.js';
 
-const SUITES: Suite[] = [edgeSuite, ocrSuite, qaSuite, extractSuite, analyticsSuite];
+const SUITES: Suite[] = [edgeSuite, ocrSuite, qaSuite, extractSuite, analyticsSuite, storeSuite];
 
 /** Other processes using more than this many cores make a machine "not quiet". */
 

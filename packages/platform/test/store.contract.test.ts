@@ -452,6 +452,49 @@ describe.each(engines)('store contract: $name', ({ make }) => {
       expect((await rejection(c.createIndex({ keys: { w: 1 }, name: 'by_v' }))).code).toBe('invalid_request');
     });
 
+    it.each([
+      ['dates', (ms: number): unknown => new Date(ms)],
+      ['ISO strings', (ms: number): unknown => new Date(ms).toISOString()],
+    ])('pages through documents in the order of %s the same with an index as without one, ties and other types included', async (_, value) => {
+      const at = (i: number) => value(Date.UTC(2026, 0, 1) + (i % 13) * 1000); // 13 instants: many ties
+      const docs: Document[] = Array.from({ length: 60 }, (_, i) => ({ _id: `d${String(i).padStart(2, '0')}`, client_id: i % 4 === 0 ? 'c2' : 'c1', created_at: at(i * 7), archived: i % 5 === 0 }));
+      const plain = fresh<Document>();
+      const indexed = fresh<Document>();
+      await indexed.createIndex({ keys: { client_id: 1, created_at: -1 } });
+      await indexed.createIndex({ keys: { created_at: 1 } });
+      await plain.insertMany(docs);
+      await indexed.insertMany(docs);
+      const cursor = { created_at: at(5), _id: 'd30' };
+      const queries: Array<[Record<string, unknown>, { sort: Record<string, 1 | -1>; skip?: number; limit?: number }]> = [
+        [{ client_id: 'c1' }, { sort: { created_at: -1, _id: -1 }, limit: 5 }],
+        [{ client_id: 'c1', archived: false }, { sort: { created_at: -1, _id: -1 }, skip: 3, limit: 7 }],
+        [{ client_id: 'c1' }, { sort: { created_at: 1, _id: 1 }, limit: 4 }],
+        [{ client_id: 'c2' }, { sort: { created_at: -1, _id: 1 }, limit: 2 }],
+        [{}, { sort: { created_at: -1, _id: 1 }, limit: 3 }],
+        [{ archived: true }, { sort: { created_at: 1, _id: -1 }, limit: 6 }],
+        [{ client_id: 'c1', $or: [{ created_at: { $lt: cursor.created_at } }, { created_at: cursor.created_at, _id: { $lt: cursor._id } }] }, { sort: { created_at: -1, _id: -1 }, limit: 5 }],
+        [{ client_id: 'nobody' }, { sort: { created_at: -1 }, limit: 5 }],
+      ];
+      const same = async () => {
+        for (const [filter, options] of queries) {
+          const expected = ids(await plain.find(filter, options).toArray());
+          expect([filter, options, ids(await indexed.find(filter, options).toArray())]).toEqual([filter, options, expected]);
+        }
+        expect((await indexed.findOne({ client_id: 'c1' }, { sort: { created_at: -1, _id: 1 } }))?._id).toBe((await plain.findOne({ client_id: 'c1' }, { sort: { created_at: -1, _id: 1 } }))?._id);
+      };
+      await same();
+      // Other types on the sorted key (MongoDB orders them by type first): still the same answers.
+      for (const c of [plain, indexed]) {
+        await c.insertOne({ _id: 'text', client_id: 'c1', created_at: '2030-01-01 12:00', archived: false });
+        await c.insertOne({ _id: 'none', client_id: 'c1', archived: false });
+        await c.updateOne({ _id: 'd01' }, { $set: { created_at: 5 } });
+      }
+      await same();
+      // An index created over such documents already.
+      await indexed.createIndex({ keys: { archived: 1, created_at: 1 } });
+      await same();
+    });
+
     it('finds the same documents through an index as without one, arrays and types included', async () => {
       const docs: Document[] = [
         { _id: 'a', kind: 1, tags: 'x', a: { b: 1 } },

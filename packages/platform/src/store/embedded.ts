@@ -92,6 +92,11 @@ interface IndexDef {
    * matches `{tags: 'x'}` against each element of an array: such an index cannot pre-select rows.
    */
   multikey: boolean;
+  /**
+   * Per key, once asked (see orderedKind): what every document holds there when its key text
+   * orders as its value does, or false. Dropped to false by the first write of anything else.
+   */
+  kinds: Array<OrderedKind | false | undefined>;
 }
 
 interface Match<T> {
@@ -255,19 +260,76 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
 
   private insertRow(doc: T, text: string): void {
     this.stmt(`INSERT INTO ${this.table} (_id, doc) VALUES (?, ?)`).run(doc._id, text);
-    this.noteArrays(doc);
+    this.noteKeys(doc);
   }
 
   /**
-   * Marks indexes that meet an array from now on. Set in memory before the transaction commits:
-   * after a rollback the flag only costs a scan, never a wrong answer.
+   * Marks indexes that meet an array from now on, and keys that meet a value of another kind than
+   * they held (see orderedKind). Set in memory before the transaction commits: after a rollback a
+   * flag only costs a scan, never a wrong answer.
    */
-  private noteArrays(doc: T): void {
+  private noteKeys(doc: T): void {
     for (const index of this.indexes) {
+      index.paths.forEach((path, k) => {
+        const kind = index.kinds[k];
+        if (kind && orderedKindOf(valueAt(doc, path)) !== kind) index.kinds[k] = false;
+      });
       if (index.multikey || !index.parts.some((parts) => hitsArray(doc, parts))) continue;
       index.multikey = true;
       this.stmt('UPDATE _indexes SET multikey = 1 WHERE coll = ? AND name = ?').run(this.name, index.name);
     }
+  }
+
+  /**
+   * What every document holds at key `k` of the index, when that is one OrderedKind: found by a
+   * scan the first time it is asked, then kept by noteKeys (as multikey, for this process' writes).
+   */
+  private orderedKind(index: IndexDef, k: number): OrderedKind | false {
+    const path = jsonPath(index.parts[k]!);
+    const none = (condition: string) => this.stmt(`SELECT 1 FROM ${this.table} WHERE NOT coalesce(${condition}, 0) LIMIT 1`).get() === undefined;
+    return (index.kinds[k] ??=
+      (none(`doc -> '${path}' GLOB '${DATE_KEY_GLOB}'`) && 'date') ||
+      (none(`json_type(doc, '${path}') = 'text' AND NOT doc ->> '${path}' GLOB '*[^#-~]*' AND instr(doc ->> '${path}', char(92)) = 0`) && 'text'));
+  }
+
+  /**
+   * The first `count` matches in sort order, plus those tying with the last of them on the first
+   * sort key, read in the order of an index rather than by reading every match; the caller sorts
+   * them with the whole sort. Undefined unless an index gives that order exactly: the filter pins
+   * its leading keys by equality, its next key is the first sort key, and every document holds
+   * there a value of one OrderedKind, whose key text orders as the value does (mixed types would
+   * not: MongoDB orders by type first; nor would arrays). The index must also pin as many keys as
+   * any other would (plan()): otherwise the rows it reads in order could be mostly ones the filter
+   * rejects.
+   */
+  private firstInOrder(filter: Filter, sort: Sort, count: number): T[] | undefined {
+    if ('_id' in filter) return undefined; // plan() reads those by primary key
+    const [path, direction] = Object.entries(sort)[0]!;
+    const equal = indexableEqualities(filter);
+    const usable = this.indexes.filter((index) => !index.multikey);
+    const most = Math.max(0, ...usable.map((index) => pinnedKeys(index, equal)));
+    for (const index of usable) {
+      const used = pinnedKeys(index, equal);
+      if (used < most || index.paths[used] !== path) continue;
+      const kind = this.orderedKind(index, used);
+      if (!kind) continue;
+      const where = index.exprs.slice(0, used).map((e) => `${e} = ?`);
+      const sql = `SELECT doc FROM ${this.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${index.exprs[used]} ${direction === -1 ? 'DESC' : 'ASC'}`;
+      const params = index.paths.slice(0, used).map((p) => equal.get(p));
+      const docs: T[] = [];
+      let last: string | number | undefined;
+      for (const { doc } of this.matching(filter, { sql, params, single: false, exact: false })) {
+        const value = valueAt(doc, path);
+        // Another process sharing the file wrote something else there: read every match instead.
+        if (orderedKindOf(value) !== kind) return undefined;
+        const key = value instanceof Date ? value.getTime() : (value as string);
+        if (last !== undefined && key !== last) break;
+        docs.push(doc);
+        if (docs.length >= count) last = key;
+      }
+      return docs;
+    }
+    return undefined;
   }
 
   /**
@@ -285,17 +347,12 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
       const sql = `SELECT doc FROM ${this.table} WHERE _id IN (SELECT value FROM json_each(?))`;
       return { sql, params: [JSON.stringify(ids)], single: false, exact: false };
     }
-    const equal = new Map<string, string>();
-    for (const [path, cond] of Object.entries(filter)) {
-      const json = keyJson(equalityOperand(cond));
-      if (json !== undefined) equal.set(path, json);
-    }
+    const equal = indexableEqualities(filter);
     let best: IndexDef | undefined;
     let used = 0;
     for (const index of this.indexes) {
       if (index.multikey) continue;
-      let n = 0;
-      while (n < index.paths.length && equal.has(index.paths[n]!)) n++;
+      const n = pinnedKeys(index, equal);
       if (n > used || (n === used && n > 0 && index.unique && !best!.unique)) [best, used] = [index, n];
     }
     if (!best) return { sql: `SELECT doc FROM ${this.table}`, params: [], single: false, exact: false };
@@ -305,8 +362,7 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
   }
 
   /** Matching documents, each freshly parsed (free to mutate) with the JSON it was read from. */
-  private *matching(filter: Filter): Generator<Match<T>> {
-    const plan = this.plan(filter);
+  private *matching(filter: Filter, plan = this.plan(filter)): Generator<Match<T>> {
     // Compiled before the rows are opened: a bad filter must not leave a statement running. Plain
     // equalities are decided without mingo, which is compiled only for a document they cannot decide.
     const quick = plan.exact ? undefined : equalityTest(filter);
@@ -338,7 +394,8 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
   private select(filter: Filter, options: FindOptions): T[] {
     const { sort, skip = 0, limit = 0, projection } = options;
     if (sort && Object.keys(sort).length > 0) {
-      return shape(Array.from(this.matching(filter), (m) => m.doc), { sort, skip, limit, projection });
+      const docs = (limit > 0 ? this.firstInOrder(filter, sort, skip + limit) : undefined) ?? Array.from(this.matching(filter), (m) => m.doc);
+      return shape(docs, { sort, skip, limit, projection });
     }
     // Without a sort the scan can stop as soon as the page is full.
     const docs: T[] = [];
@@ -379,7 +436,7 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
         const next = encode(doc);
         if (next !== text) {
           this.stmt(`UPDATE ${this.table} SET doc = ? WHERE _id = ?`).run(next, doc._id);
-          this.noteArrays(doc);
+          this.noteKeys(doc);
           outcome.modifiedCount++;
         }
         outcome.before = text;
@@ -446,7 +503,41 @@ function indexDef(name: string, keys: IndexDef['keys'], unique: boolean, multike
   // Missing and null are the same key, as in MongoDB (two documents without the field collide in a
   // unique index). `->` gives JSON text, so 1, true and "1" stay distinct keys.
   const exprs = parts.map((p) => `coalesce(doc -> '${jsonPath(p)}', 'null')`);
-  return { name, keys, unique, exprs, paths, parts, multikey };
+  return { name, keys, unique, exprs, paths, parts, multikey, kinds: [] };
+}
+
+/**
+ * Values whose index key text (`doc -> path`) orders as MongoDB orders them, as long as every
+ * document holds the same kind: dates of years 0-9999 (`{"$date":"YYYY-MM-DDTHH:mm:ss.sssZ"}`, of
+ * fixed width), and strings of printable ASCII from `#` up, backslash aside (ids, ISO times: the
+ * closing quote then sorts below every character, and nothing is escaped).
+ */
+type OrderedKind = 'date' | 'text';
+const DATE_KEY_GLOB = '{"$date":"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z"}';
+const ORDERED_TEXT = /^[#-[\]-~]*$/;
+
+function orderedKindOf(value: unknown): OrderedKind | undefined {
+  if (typeof value === 'string') return ORDERED_TEXT.test(value) ? 'text' : undefined;
+  if (!(value instanceof Date)) return undefined;
+  const year = value.getUTCFullYear();
+  return year >= 0 && year <= 9999 ? 'date' : undefined;
+}
+
+/** How many of the index's leading keys the equalities pin. */
+function pinnedKeys(index: IndexDef, equal: Map<string, string>): number {
+  let n = 0;
+  while (n < index.paths.length && equal.has(index.paths[n]!)) n++;
+  return n;
+}
+
+/** Index key texts (keyJson) of the filter's equalities, by path. */
+function indexableEqualities(filter: Filter): Map<string, string> {
+  const equal = new Map<string, string>();
+  for (const [path, cond] of Object.entries(filter)) {
+    const json = keyJson(equalityOperand(cond));
+    if (json !== undefined) equal.set(path, json);
+  }
+  return equal;
 }
 
 function jsonPath(parts: string[]): string {

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '@perceptiq/platform';
+import { DocumentRepository, queuedDocument, type DocumentRecord } from '../../services/ingest/dist/documents.js';
+import { quantile, table } from './figures.js';
+import type { Suite, SuiteContext, SuiteReport } from './suite.js';
+
+/**
+ * The first page of `GET /v1/documents` as the ingest service reads it from the embedded store
+ * (DocumentRepository.list: 20 newest, not archived), at growing workspace sizes, against the
+ * same page read by sorting every one of the client's documents (`find` with the sort and no
+ * limit, then the first 21: how the store read every sorted page before it read pages in index
+ * order). Another client's documents share the collection, a tenth as many.
+ */
+
+const SIZES = [100, 1_000, 10_000];
+const PAGE = 20;
+/** Timed reads of each page, after as many untimed ones. */
+const ROUNDS = 200;
+
+interface Row {
+  documents: number;
+  pageUs: number;
+  allUs: number;
+}
+
+function record(clientId: string, i: number): DocumentRecord {
+  const created = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+  return {
+    ...queuedDocument({ _id: `${clientId}-${i}`, client_id: clientId, batch_id: `b${i % 50}`, filename: `contract-${i}.pdf`, mime_type: 'application/pdf', size_bytes: 120_000 + i, sha256: `${clientId}${i}`.padEnd(64, '0'), created_at: created }),
+    status: 'ready',
+    stage: 'ready',
+    page_count: 3,
+    ocr_confidence: 0.93,
+    pages_done: 3,
+    pages_total: 3,
+  };
+}
+
+/** Median µs of `read`, timed ROUNDS times after ROUNDS untimed calls. */
+async function medianUs(read: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < ROUNDS; i++) await read();
+  const times: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const started = performance.now();
+    await read();
+    times.push((performance.now() - started) * 1000);
+  }
+  return quantile(times, 0.5);
+}
+
+async function measure(documents: number, log: (m: string) => void): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-store-'));
+  const store = await openStore({ dataDir: dir, service: 'ingest' }); // no MongoDB URI: the embedded engine
+  try {
+    const repo = new DocumentRepository(store);
+    await repo.init();
+    const raw = store.collection<DocumentRecord>('documents');
+    await raw.insertMany(Array.from({ length: documents }, (_, i) => record('a', i)));
+    await raw.insertMany(Array.from({ length: documents / 10 }, (_, i) => record('b', i)));
+    const page = async () => (await repo.list('a', { limit: PAGE, includeArchived: false })).documents.map((d) => d._id);
+    const all = async () =>
+      (await raw.find({ client_id: 'a', archived: false }, { sort: { created_at: -1, _id: -1 } }).toArray()).slice(0, PAGE).map((d) => d._id);
+    const [a, b] = [await page(), await all()];
+    if (a.join() !== b.join()) throw new Error(`the page read in index order differs from the page of every match sorted (${documents} documents)`);
+    const row = { documents, pageUs: await medianUs(page), allUs: await medianUs(all) };
+    log(`   ${documents} documents: first page ${row.pageUs.toFixed(0)} µs, every match sorted ${row.allUs.toFixed(0)} µs`);
+    return row;
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const storeSuite: Suite = {
+  name: 'store',
+  description: 'the first page of the documents listing from the embedded store at 100 to 10,000 documents, against sorting every match',
+  async run(ctx: SuiteContext): Promise<SuiteReport> {
+    const rows: Row[] = [];
+    for (const size of SIZES) rows.push(await measure(size, ctx.log));
+    const us = (x: number) => `${Math.round(x).toLocaleString('en-US')} µs`;
+    const body = rows.map((r) => [r.documents.toLocaleString('en-US'), us(r.pageUs), us(r.allUs), `${(r.allUs / r.pageUs).toFixed(0)}×`]);
+    const markdown = [
+      `The first page of \`GET /v1/documents\` as the ingest service reads it (\`DocumentRepository.list\`: the ${PAGE} newest documents not archived, sorted by \`created_at\` then id) from the embedded store, in this process, with the ingest service's indexes; another client holds a tenth as many documents in the same collection. *Every match sorted* is the same page read by finding all of the client's documents with the sort and no limit and keeping the first ${PAGE}: how the store read any sorted page before it read pages in the order of an index. Both answers are checked equal. Median of ${ROUNDS} reads after ${ROUNDS} untimed ones.`,
+      '',
+      table(['Client documents', 'First page (index order)', 'Every match sorted', 'Ratio'], body),
+    ].join('\n');
+    return {
+      title: 'Store: a page of the documents listing at growing workspace sizes',
+      markdown,
+      summary: rows.map((r) => `${r.documents} documents: ${r.pageUs.toFixed(0)} µs vs ${r.allUs.toFixed(0)} µs`),
+    };
+  },
+};
