@@ -11,7 +11,8 @@ import type { Suite, SuiteContext, SuiteReport } from './suite.js';
  * (DocumentRepository.list: 20 newest, not archived), at growing workspace sizes, against the
  * same page read by sorting every one of the client's documents (`find` with the sort and no
  * limit, then the first 21: how the store read every sorted page before it read pages in index
- * order). Another client's documents share the collection, a tenth as many.
+ * order); and the status counts of `GET /v1/status` (countByStatus) against reading every
+ * document for its status. Another client's documents share the collection, a tenth as many.
  */
 
 const SIZES = [100, 1_000, 10_000];
@@ -23,6 +24,8 @@ interface Row {
   documents: number;
   pageUs: number;
   allUs: number;
+  countsUs: number;
+  countsReadUs: number;
 }
 
 function record(clientId: string, i: number): DocumentRecord {
@@ -62,10 +65,18 @@ async function measure(documents: number, log: (m: string) => void): Promise<Row
     const page = async () => (await repo.list('a', { limit: PAGE, includeArchived: false })).documents.map((d) => d._id);
     const all = async () =>
       (await raw.find({ client_id: 'a', archived: false }, { sort: { created_at: -1, _id: -1 } }).toArray()).slice(0, PAGE).map((d) => d._id);
+    const counts = () => repo.countByStatus('a');
+    // The summary as it was computed before: every document of the client read for its status.
+    const countsRead = async () => {
+      const byStatus: Record<string, number> = {};
+      for (const d of await raw.find({ client_id: 'a' }, { projection: { status: 1 } }).toArray()) byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
+      return byStatus;
+    };
     const [a, b] = [await page(), await all()];
     if (a.join() !== b.join()) throw new Error(`the page read in index order differs from the page of every match sorted (${documents} documents)`);
-    const row = { documents, pageUs: await medianUs(page), allUs: await medianUs(all) };
-    log(`   ${documents} documents: first page ${row.pageUs.toFixed(0)} µs, every match sorted ${row.allUs.toFixed(0)} µs`);
+    if (JSON.stringify(await counts()) !== JSON.stringify(await countsRead())) throw new Error(`the status counts differ (${documents} documents)`);
+    const row = { documents, pageUs: await medianUs(page), allUs: await medianUs(all), countsUs: await medianUs(counts), countsReadUs: await medianUs(countsRead) };
+    log(`   ${documents} documents: first page ${row.pageUs.toFixed(0)} µs, every match sorted ${row.allUs.toFixed(0)} µs; status counts ${row.countsUs.toFixed(0)} µs, every document read ${row.countsReadUs.toFixed(0)} µs`);
     return row;
   } finally {
     await store.close();
@@ -75,21 +86,21 @@ async function measure(documents: number, log: (m: string) => void): Promise<Row
 
 export const storeSuite: Suite = {
   name: 'store',
-  description: 'the first page of the documents listing from the embedded store at 100 to 10,000 documents, against sorting every match',
+  description: 'the first page of the documents listing and the status counts from the embedded store at 100 to 10,000 documents, against reading every document',
   async run(ctx: SuiteContext): Promise<SuiteReport> {
     const rows: Row[] = [];
     for (const size of SIZES) rows.push(await measure(size, ctx.log));
     const us = (x: number) => `${Math.round(x).toLocaleString('en-US')} µs`;
-    const body = rows.map((r) => [r.documents.toLocaleString('en-US'), us(r.pageUs), us(r.allUs), `${(r.allUs / r.pageUs).toFixed(0)}×`]);
+    const body = rows.map((r) => [r.documents.toLocaleString('en-US'), us(r.pageUs), us(r.allUs), `${(r.allUs / r.pageUs).toFixed(0)}×`, us(r.countsUs), us(r.countsReadUs), `${(r.countsReadUs / r.countsUs).toFixed(0)}×`]);
     const markdown = [
-      `The first page of \`GET /v1/documents\` as the ingest service reads it (\`DocumentRepository.list\`: the ${PAGE} newest documents not archived, sorted by \`created_at\` then id) from the embedded store, in this process, with the ingest service's indexes; another client holds a tenth as many documents in the same collection. *Every match sorted* is the same page read by finding all of the client's documents with the sort and no limit and keeping the first ${PAGE}: how the store read any sorted page before it read pages in the order of an index. Both answers are checked equal. Median of ${ROUNDS} reads after ${ROUNDS} untimed ones.`,
+      `The first page of \`GET /v1/documents\` as the ingest service reads it (\`DocumentRepository.list\`: the ${PAGE} newest documents not archived, sorted by \`created_at\` then id) from the embedded store, in this process, with the ingest service's indexes; another client holds a tenth as many documents in the same collection. *Every match sorted* is the same page read by finding all of the client's documents with the sort and no limit and keeping the first ${PAGE}: how the store read any sorted page before it read pages in the order of an index. *Status counts* is the queue summary of \`GET /v1/status\` (\`DocumentRepository.countByStatus\`: one count per status in the \`(client_id, status)\` index), against reading every document of the client for its status, as it was computed before. Each pair of answers is checked equal. Median of ${ROUNDS} reads after ${ROUNDS} untimed ones.`,
       '',
-      table(['Client documents', 'First page (index order)', 'Every match sorted', 'Ratio'], body),
+      table(['Client documents', 'First page (index order)', 'Every match sorted', 'Ratio', 'Status counts (index)', 'Every document read', 'Ratio'], body),
     ].join('\n');
     return {
-      title: 'Store: a page of the documents listing at growing workspace sizes',
+      title: 'Store: the documents listing and the status counts at growing workspace sizes',
       markdown,
-      summary: rows.map((r) => `${r.documents} documents: ${r.pageUs.toFixed(0)} µs vs ${r.allUs.toFixed(0)} µs`),
+      summary: rows.map((r) => `${r.documents} documents: page ${r.pageUs.toFixed(0)} µs vs ${r.allUs.toFixed(0)} µs; counts ${r.countsUs.toFixed(0)} µs vs ${r.countsReadUs.toFixed(0)} µs`),
     };
   },
 };

@@ -517,6 +517,7 @@ describe.each(engines)('store contract: $name', ({ make }) => {
         { 'a.b': null },
         { at: new Date('2024-01-01T00:00:00Z') },
         { kind: 1, tags: 'x' },
+        { kind: 1, a: null },
       ];
       const plain = fresh<Document>();
       const indexed = fresh<Document>();
@@ -531,6 +532,7 @@ describe.each(engines)('store contract: $name', ({ make }) => {
       for (const filter of filters) {
         const expected = ids(await plain.find(filter, { sort: { _id: 1 } }).toArray());
         expect([filter, ids(await indexed.find(filter, { sort: { _id: 1 } }).toArray())]).toEqual([filter, expected]);
+        expect([filter, await indexed.countDocuments(filter)]).toEqual([filter, expected.length]);
       }
       expect(ids(await indexed.find({ kind: 1 }).toArray())).toEqual(['a']);
       expect(ids(await indexed.find({ tags: 'x' }, { sort: { _id: 1 } }).toArray())).toEqual(['a', 'b']);

@@ -99,6 +99,19 @@ interface IndexDef {
   kinds: Array<OrderedKind | false | undefined>;
 }
 
+/** How rows are read for a filter (see plan()). */
+interface Plan {
+  /** SQL selecting the candidate rows' `doc`. */
+  rows: string;
+  /** SQL counting them, where that is cheaper than reading them. */
+  count?: string;
+  params: unknown[];
+  /** At most one row (a primary-key lookup). */
+  single: boolean;
+  /** The candidates are exactly the matches: no row needs testing. */
+  exact: boolean;
+}
+
 interface Match<T> {
   text: string;
   doc: T;
@@ -160,6 +173,8 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
 
   async countDocuments(filter: Filter = {}): Promise<number> {
     if (Object.keys(filter).length === 0) return this.stmt(`SELECT count(*) FROM ${this.table}`).get() as number;
+    const plan = this.plan(filter);
+    if (plan.exact && plan.count) return this.stmt(plan.count).get(...plan.params) as number;
     let n = 0;
     for (const _ of this.matching(filter)) n++;
     return n;
@@ -318,7 +333,7 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
       const params = index.paths.slice(0, used).map((p) => equal.get(p));
       const docs: T[] = [];
       let last: string | number | undefined;
-      for (const { doc } of this.matching(filter, { sql, params, single: false, exact: false })) {
+      for (const { doc } of this.matching(filter, { rows: sql, params, single: false, exact: false })) {
         const value = valueAt(doc, path);
         // Another process sharing the file wrote something else there: read every match instead.
         if (orderedKindOf(value) !== kind) return undefined;
@@ -335,17 +350,19 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
   /**
    * The SQL that pre-selects candidate rows: a primary-key lookup for `_id` equality or `$in`, an
    * expression index for equalities on an index's leading keys, else a scan. mingo filters exactly
-   * afterwards unless the filter is the `_id` equality alone.
+   * afterwards unless the plan is exact: the filter is the `_id` equality alone, or equalities
+   * that all pin keys of an index no array reaches (its key text is then equal exactly when
+   * MongoDB's equality holds). `count` is the same selection counted, for an exact plan.
    */
-  private plan(filter: Filter): { sql: string; params: unknown[]; single: boolean; exact: boolean } {
+  private plan(filter: Filter): Plan {
     const id = equalityOperand(filter._id);
     if (typeof id === 'string') {
-      return { sql: `SELECT doc FROM ${this.table} WHERE _id = ?`, params: [id], single: true, exact: Object.keys(filter).length === 1 };
+      const where = `FROM ${this.table} WHERE _id = ?`;
+      return { rows: `SELECT doc ${where}`, count: `SELECT count(*) ${where}`, params: [id], single: true, exact: Object.keys(filter).length === 1 };
     }
     const ids = isOperatorObject(filter._id) && Object.keys(filter._id).length === 1 ? filter._id.$in : undefined;
     if (Array.isArray(ids) && ids.every((v) => typeof v === 'string')) {
-      const sql = `SELECT doc FROM ${this.table} WHERE _id IN (SELECT value FROM json_each(?))`;
-      return { sql, params: [JSON.stringify(ids)], single: false, exact: false };
+      return { rows: `SELECT doc FROM ${this.table} WHERE _id IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(ids)], single: false, exact: false };
     }
     const equal = indexableEqualities(filter);
     let best: IndexDef | undefined;
@@ -355,10 +372,10 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
       const n = pinnedKeys(index, equal);
       if (n > used || (n === used && n > 0 && index.unique && !best!.unique)) [best, used] = [index, n];
     }
-    if (!best) return { sql: `SELECT doc FROM ${this.table}`, params: [], single: false, exact: false };
-    const where = best.exprs.slice(0, used).map((e) => `${e} = ?`);
+    if (!best) return { rows: `SELECT doc FROM ${this.table}`, params: [], single: false, exact: false };
+    const where = `FROM ${this.table} WHERE ${best.exprs.slice(0, used).map((e) => `${e} = ?`).join(' AND ')}`;
     const params = best.paths.slice(0, used).map((p) => equal.get(p));
-    return { sql: `SELECT doc FROM ${this.table} WHERE ${where.join(' AND ')}`, params, single: false, exact: false };
+    return { rows: `SELECT doc ${where}`, count: `SELECT count(*) ${where}`, params, single: false, exact: used === Object.keys(filter).length };
   }
 
   /** Matching documents, each freshly parsed (free to mutate) with the JSON it was read from. */
@@ -368,7 +385,7 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
     const quick = plan.exact ? undefined : equalityTest(filter);
     let full = plan.exact || quick ? undefined : compileFilter(filter);
     const test = plan.exact ? null : (doc: Record<string, unknown>) => quick?.(doc) ?? (full ??= compileFilter(filter))(doc);
-    const statement = this.stmt(plan.sql);
+    const statement = this.stmt(plan.rows);
     const rows = plan.single ? [statement.get(...plan.params)] : statement.iterate(...plan.params);
     for (const text of rows as Iterable<string | undefined>) {
       if (text === undefined) continue;
