@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@perceptiq/platform';
 import { DocumentRepository, queuedDocument, type DocumentRecord } from '../../services/ingest/dist/documents.js';
-import { quantile, table } from './figures.js';
+import { ms, quantile, table } from './figures.js';
 import type { Suite, SuiteContext, SuiteReport } from './suite.js';
 
 /**
@@ -11,11 +11,15 @@ import type { Suite, SuiteContext, SuiteReport } from './suite.js';
  * (DocumentRepository.list: 20 newest, not archived), at growing workspace sizes, against the
  * same page read by sorting every one of the client's documents (`find` with the sort and no
  * limit, then the first 21: how the store read every sorted page before it read pages in index
- * order); and the status counts of `GET /v1/status` (countByStatus) against reading every
- * document for its status. Another client's documents share the collection, a tenth as many.
+ * order); the status counts of `GET /v1/status` (countByStatus) against reading every
+ * document for its status; and paging through 10,000 rows in id order as exports do. Another
+ * client's documents share the collection, a tenth as many.
  */
 
 const SIZES = [100, 1_000, 10_000];
+/** Rows of one client paged through in id order, as exports read them, EXPORT_PAGE at a time. */
+const EXPORT_ROWS = 10_000;
+const EXPORT_PAGE = 200;
 const PAGE = 20;
 /** Timed reads of each page, after as many untimed ones. */
 const ROUNDS = 200;
@@ -84,23 +88,74 @@ async function measure(documents: number, log: (m: string) => void): Promise<Row
   }
 }
 
+/**
+ * Milliseconds to page through EXPORT_ROWS rows of one client (and a tenth as many of another) in
+ * id order, EXPORT_PAGE at a time after the last id seen, as the export sources do: with an index
+ * on the client alone (as their collections had), then on (client_id, _id) as they have now.
+ */
+async function exportPaging(log: (m: string) => void): Promise<{ clientOnlyMs: number; idOrderMs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-store-'));
+  const store = await openStore({ dataDir: dir, service: 'analytics' });
+  try {
+    const row = (clientId: string, i: number) => ({ _id: `${clientId}-${String(i).padStart(6, '0')}`, client_id: clientId, doc_type: 'invoice', language: 'en', topics: ['payment', 'terms'], entities: { money: 3, date: 2 }, at: new Date(Date.UTC(2026, 0, 1) + i).toISOString() });
+    const timed = async (keys: Record<string, 1>): Promise<number> => {
+      const rows = store.collection<ReturnType<typeof row>>(`rows_${Object.keys(keys).length}`);
+      await rows.createIndex({ keys });
+      await rows.insertMany(Array.from({ length: EXPORT_ROWS }, (_, i) => row('a', i)));
+      await rows.insertMany(Array.from({ length: EXPORT_ROWS / 10 }, (_, i) => row('b', i)));
+      const started = performance.now();
+      let after: string | undefined;
+      let seen = 0;
+      for (;;) {
+        const page = await rows.find({ client_id: 'a', ...(after ? { _id: { $gt: after } } : {}) }, { sort: { _id: 1 }, limit: EXPORT_PAGE }).toArray();
+        seen += page.length;
+        if (page.length < EXPORT_PAGE) break;
+        after = page[page.length - 1]!._id;
+      }
+      if (seen !== EXPORT_ROWS) throw new Error(`paging in id order saw ${seen} rows of ${EXPORT_ROWS}`);
+      return performance.now() - started;
+    };
+    const clientOnlyMs = await timed({ client_id: 1 });
+    const idOrderMs = await timed({ client_id: 1, _id: 1 });
+    log(`   paging through ${EXPORT_ROWS} rows ${EXPORT_PAGE} at a time: ${clientOnlyMs.toFixed(0)} ms with a client index, ${idOrderMs.toFixed(0)} ms in (client_id, _id) order`);
+    return { clientOnlyMs, idOrderMs };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const storeSuite: Suite = {
   name: 'store',
-  description: 'the first page of the documents listing and the status counts from the embedded store at 100 to 10,000 documents, against reading every document',
+  description: 'the documents listing, the status counts and export paging from the embedded store at up to 10,000 documents, against reading every document',
   async run(ctx: SuiteContext): Promise<SuiteReport> {
     const rows: Row[] = [];
     for (const size of SIZES) rows.push(await measure(size, ctx.log));
+    const paging = await exportPaging(ctx.log);
     const us = (x: number) => `${Math.round(x).toLocaleString('en-US')} µs`;
     const body = rows.map((r) => [r.documents.toLocaleString('en-US'), us(r.pageUs), us(r.allUs), `${(r.allUs / r.pageUs).toFixed(0)}×`, us(r.countsUs), us(r.countsReadUs), `${(r.countsReadUs / r.countsUs).toFixed(0)}×`]);
     const markdown = [
       `The first page of \`GET /v1/documents\` as the ingest service reads it (\`DocumentRepository.list\`: the ${PAGE} newest documents not archived, sorted by \`created_at\` then id) from the embedded store, in this process, with the ingest service's indexes; another client holds a tenth as many documents in the same collection. *Every match sorted* is the same page read by finding all of the client's documents with the sort and no limit and keeping the first ${PAGE}: how the store read any sorted page before it read pages in the order of an index. *Status counts* is the queue summary of \`GET /v1/status\` (\`DocumentRepository.countByStatus\`: one count per status in the \`(client_id, status)\` index), against reading every document of the client for its status, as it was computed before. Each pair of answers is checked equal. Median of ${ROUNDS} reads after ${ROUNDS} untimed ones.`,
       '',
       table(['Client documents', 'First page (index order)', 'Every match sorted', 'Ratio', 'Status counts (index)', 'Every document read', 'Ratio'], body),
+      '',
+      `Export paging: ${EXPORT_ROWS.toLocaleString('en-US')} rows of one client (and a tenth as many of another) read ${EXPORT_PAGE} at a time in id order, each page after the last id of the one before, as the export sources read tags, questions and extractions; one timed pass each.`,
+      '',
+      table(
+        ['Index', 'All pages', 'Per page'],
+        [
+          ['`client_id` (as before)', `${paging.clientOnlyMs.toFixed(0)} ms`, ms(paging.clientOnlyMs / (EXPORT_ROWS / EXPORT_PAGE))],
+          ['`client_id, _id` (now)', `${paging.idOrderMs.toFixed(0)} ms`, ms(paging.idOrderMs / (EXPORT_ROWS / EXPORT_PAGE))],
+        ],
+      ),
     ].join('\n');
     return {
-      title: 'Store: the documents listing and the status counts at growing workspace sizes',
+      title: 'Store: listing, status counts and export paging at growing workspace sizes',
       markdown,
-      summary: rows.map((r) => `${r.documents} documents: page ${r.pageUs.toFixed(0)} µs vs ${r.allUs.toFixed(0)} µs; counts ${r.countsUs.toFixed(0)} µs vs ${r.countsReadUs.toFixed(0)} µs`),
+      summary: [
+        ...rows.map((r) => `${r.documents} documents: page ${r.pageUs.toFixed(0)} µs vs ${r.allUs.toFixed(0)} µs; counts ${r.countsUs.toFixed(0)} µs vs ${r.countsReadUs.toFixed(0)} µs`),
+        `export paging of ${EXPORT_ROWS} rows: ${paging.idOrderMs.toFixed(0)} ms vs ${paging.clientOnlyMs.toFixed(0)} ms`,
+      ],
     };
   },
 };

@@ -462,6 +462,7 @@ describe.each(engines)('store contract: $name', ({ make }) => {
       const indexed = fresh<Document>();
       await indexed.createIndex({ keys: { client_id: 1, created_at: -1 } });
       await indexed.createIndex({ keys: { created_at: 1 } });
+      await indexed.createIndex({ keys: { client_id: 1, _id: 1 } });
       await plain.insertMany(docs);
       await indexed.insertMany(docs);
       const cursor = { created_at: at(5), _id: 'd30' };
@@ -474,6 +475,11 @@ describe.each(engines)('store contract: $name', ({ make }) => {
         [{ archived: true }, { sort: { created_at: 1, _id: -1 }, limit: 6 }],
         [{ client_id: 'c1', $or: [{ created_at: { $lt: cursor.created_at } }, { created_at: cursor.created_at, _id: { $lt: cursor._id } }] }, { sort: { created_at: -1, _id: -1 }, limit: 5 }],
         [{ client_id: 'nobody' }, { sort: { created_at: -1 }, limit: 5 }],
+        [{ client_id: 'c1', created_at: { $lt: at(5) } }, { sort: { created_at: -1, _id: -1 }, limit: 5 }],
+        [{ client_id: 'c1', created_at: { $gte: at(3), $lte: at(9) } }, { sort: { created_at: 1, _id: 1 }, limit: 4 }],
+        [{ client_id: 'c1', _id: { $gt: 'd10' } }, { sort: { _id: 1 }, limit: 5 }],
+        [{ client_id: 'c1', _id: { $gt: 'd05', $lte: 'd40' } }, { sort: { _id: -1 }, limit: 4 }],
+        [{ client_id: 'c1', _id: { $gt: 'd5' } }, { sort: { _id: 1 }, limit: 3 }],
       ];
       const same = async () => {
         for (const [filter, options] of queries) {

@@ -36,7 +36,8 @@ export class DocumentTags {
   }
 
   async init(): Promise<void> {
-    await this.rows.createIndex({ keys: { client_id: 1 }, name: 'by_client' });
+    // Pages (exports) go in id order from where the last one ended: read in this index's order.
+    await this.rows.createIndex({ keys: { client_id: 1, _id: 1 }, name: 'client_id_order' });
   }
 
   async put(clientId: string, docId: string, tagging: Tagging, at: string): Promise<void> {

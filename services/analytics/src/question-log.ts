@@ -13,6 +13,8 @@ export class QuestionLog {
 
   async init(): Promise<void> {
     await this.rows.createIndex({ keys: { client_id: 1, at: 1 }, name: 'client_at' });
+    // Pages (exports) go in id order from where the last one ended: read in this index's order.
+    await this.rows.createIndex({ keys: { client_id: 1, _id: 1 }, name: 'client_id_order' });
   }
 
   async asked(e: EventOf<typeof QuestionAsked>): Promise<void> {

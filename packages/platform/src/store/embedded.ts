@@ -315,10 +315,12 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
    * there a value of one OrderedKind, whose key text orders as the value does (mixed types would
    * not: MongoDB orders by type first; nor would arrays). The index must also pin as many keys as
    * any other would (plan()): otherwise the rows it reads in order could be mostly ones the filter
-   * rejects.
+   * rejects. A range on the sort key (`$gt`, `$gte`, `$lt`, `$lte`: the next page after an id)
+   * starts the read where the range does.
    */
   private firstInOrder(filter: Filter, sort: Sort, count: number): T[] | undefined {
-    if ('_id' in filter) return undefined; // plan() reads those by primary key
+    // An `_id` equality or `$in` is read by primary key (plan()).
+    if (filter._id !== undefined && (equalityOperand(filter._id) !== NOT_EQUALITY || (isOperatorObject(filter._id) && '$in' in filter._id))) return undefined;
     const [path, direction] = Object.entries(sort)[0]!;
     const equal = indexableEqualities(filter);
     const usable = this.indexes.filter((index) => !index.multikey);
@@ -329,8 +331,12 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
       const kind = this.orderedKind(index, used);
       if (!kind) continue;
       const where = index.exprs.slice(0, used).map((e) => `${e} = ?`);
-      const sql = `SELECT doc FROM ${this.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${index.exprs[used]} ${direction === -1 ? 'DESC' : 'ASC'}`;
       const params = index.paths.slice(0, used).map((p) => equal.get(p));
+      for (const [op, operand] of rangeOf(filter[path], kind)) {
+        where.push(`${index.exprs[used]} ${RANGE_SQL[op]} ?`);
+        params.push(keyJson(operand));
+      }
+      const sql = `SELECT doc FROM ${this.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${index.exprs[used]} ${direction === -1 ? 'DESC' : 'ASC'}`;
       const docs: T[] = [];
       let last: string | number | undefined;
       for (const { doc } of this.matching(filter, { rows: sql, params, single: false, exact: false })) {
@@ -538,6 +544,18 @@ function orderedKindOf(value: unknown): OrderedKind | undefined {
   if (!(value instanceof Date)) return undefined;
   const year = value.getUTCFullYear();
   return year >= 0 && year <= 9999 ? 'date' : undefined;
+}
+
+const RANGE_SQL = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' } as const;
+
+/**
+ * A filter condition's bounds when it is only `$gt`/`$gte`/`$lt`/`$lte` on values of `kind`
+ * (whose key texts then compare as the values do); none otherwise: the rows are tested anyway.
+ */
+function rangeOf(cond: unknown, kind: OrderedKind): Array<[keyof typeof RANGE_SQL, unknown]> {
+  if (!isOperatorObject(cond)) return [];
+  const bounds = Object.entries(cond);
+  return bounds.every(([op, operand]) => op in RANGE_SQL && orderedKindOf(operand) === kind) ? (bounds as Array<[keyof typeof RANGE_SQL, unknown]>) : [];
 }
 
 /** How many of the index's leading keys the equalities pin. */
