@@ -476,6 +476,7 @@ describe.each(engines)('store contract: $name', ({ make }) => {
         [{ client_id: 'c1', $or: [{ created_at: { $lt: cursor.created_at } }, { created_at: cursor.created_at, _id: { $lt: cursor._id } }] }, { sort: { created_at: -1, _id: -1 }, limit: 5 }],
         [{ client_id: 'nobody' }, { sort: { created_at: -1 }, limit: 5 }],
         [{ client_id: 'c1', created_at: { $lt: at(5) } }, { sort: { created_at: -1, _id: -1 }, limit: 5 }],
+        [{ client_id: 'c1', created_at: { $lte: cursor.created_at }, $or: [{ created_at: { $lt: cursor.created_at } }, { created_at: cursor.created_at, _id: { $lt: cursor._id } }] }, { sort: { created_at: -1, _id: -1 }, limit: 5 }],
         [{ client_id: 'c1', created_at: { $gte: at(3), $lte: at(9) } }, { sort: { created_at: 1, _id: 1 }, limit: 4 }],
         [{ client_id: 'c1', _id: { $gt: 'd10' } }, { sort: { _id: 1 }, limit: 5 }],
         [{ client_id: 'c1', _id: { $gt: 'd05', $lte: 'd40' } }, { sort: { _id: -1 }, limit: 4 }],

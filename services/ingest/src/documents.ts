@@ -155,6 +155,8 @@ export class DocumentRepository {
     if (!options.includeArchived) filter.archived = false;
     if (options.cursor) {
       const c = decodeCursor(options.cursor);
+      // The bound on created_at alone is implied by the $or; it lets the read start at the cursor.
+      filter.created_at = { $lte: c.created_at };
       filter.$or = [{ created_at: { $lt: c.created_at } }, { created_at: c.created_at, _id: { $lt: c.id } }];
     }
     const page = await this.docs.find(filter, { sort: { created_at: -1, _id: -1 }, limit: limit + 1 }).toArray();
