@@ -52,8 +52,8 @@ function snapshot(serverPids: readonly number[]): Snapshot | undefined {
     // user nice system idle iowait irq softirq steal
     const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
     const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
-    const [self, children] = processJiffies('self');
-    return { busy: total - idle, total, self, children, server: serverPids.reduce((sum, pid) => sum + processJiffies(String(pid))[0], 0) };
+    const { ticks: self, childTicks: children } = procStat('self');
+    return { busy: total - idle, total, self, children, server: serverPids.reduce((sum, pid) => sum + procStat(pid).ticks, 0) };
   } catch {
     return undefined;
   }
@@ -75,11 +75,6 @@ export function procStat(pid: string | number): ProcStat {
   // ppid is field 4, utime, stime, cutime, cstime are fields 14-17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), childTicks: Number(fields[13]) + Number(fields[14]) };
-}
-
-function processJiffies(pid: string): [own: number, children: number] {
-  const { ticks, childTicks } = procStat(pid);
-  return [ticks, childTicks];
 }
 
 let cores: number | undefined;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '@perceptiq/platform';
+import { openStore, type Store } from '@perceptiq/platform';
 import { DocumentRepository, queuedDocument, type DocumentRecord } from '../../services/ingest/dist/documents.js';
 import { ms, quantile, table } from './figures.js';
 import type { Suite, SuiteContext, SuiteReport } from './suite.js';
@@ -57,10 +57,20 @@ async function medianUs(read: () => Promise<unknown>): Promise<number> {
   return quantile(times, 0.5);
 }
 
-async function measure(documents: number, log: (m: string) => void): Promise<Row> {
+/** `use` on a fresh embedded store (no MongoDB URI) of `service`, removed afterwards. */
+async function withStore<R>(service: string, use: (store: Store) => Promise<R>): Promise<R> {
   const dir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-store-'));
-  const store = await openStore({ dataDir: dir, service: 'ingest' }); // no MongoDB URI: the embedded engine
+  const store = await openStore({ dataDir: dir, service });
   try {
+    return await use(store);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function measure(documents: number, log: (m: string) => void): Promise<Row> {
+  return withStore('ingest', async (store) => {
     const repo = new DocumentRepository(store);
     await repo.init();
     const raw = store.collection<DocumentRecord>('documents');
@@ -82,10 +92,7 @@ async function measure(documents: number, log: (m: string) => void): Promise<Row
     const row = { documents, pageUs: await medianUs(page), allUs: await medianUs(all), countsUs: await medianUs(counts), countsReadUs: await medianUs(countsRead) };
     log(`   ${documents} documents: first page ${row.pageUs.toFixed(0)} µs, every match sorted ${row.allUs.toFixed(0)} µs; status counts ${row.countsUs.toFixed(0)} µs, every document read ${row.countsReadUs.toFixed(0)} µs`);
     return row;
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
@@ -93,10 +100,8 @@ async function measure(documents: number, log: (m: string) => void): Promise<Row
  * id order, EXPORT_PAGE at a time after the last id seen, as the export sources do: with an index
  * on the client alone (as their collections had), then on (client_id, _id) as they have now.
  */
-async function exportPaging(log: (m: string) => void): Promise<{ clientOnlyMs: number; idOrderMs: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-store-'));
-  const store = await openStore({ dataDir: dir, service: 'analytics' });
-  try {
+function exportPaging(log: (m: string) => void): Promise<{ clientOnlyMs: number; idOrderMs: number }> {
+  return withStore('analytics', async (store) => {
     const row = (clientId: string, i: number) => ({ _id: `${clientId}-${String(i).padStart(6, '0')}`, client_id: clientId, doc_type: 'invoice', language: 'en', topics: ['payment', 'terms'], entities: { money: 3, date: 2 }, at: new Date(Date.UTC(2026, 0, 1) + i).toISOString() });
     const timed = async (keys: Record<string, 1>): Promise<number> => {
       const rows = store.collection<ReturnType<typeof row>>(`rows_${Object.keys(keys).length}`);
@@ -119,10 +124,7 @@ async function exportPaging(log: (m: string) => void): Promise<{ clientOnlyMs: n
     const idOrderMs = await timed({ client_id: 1, _id: 1 });
     log(`   paging through ${EXPORT_ROWS} rows ${EXPORT_PAGE} at a time: ${clientOnlyMs.toFixed(0)} ms with a client index, ${idOrderMs.toFixed(0)} ms in (client_id, _id) order`);
     return { clientOnlyMs, idOrderMs };
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export const storeSuite: Suite = {

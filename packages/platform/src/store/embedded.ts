@@ -110,6 +110,8 @@ interface Plan {
   single: boolean;
   /** The candidates are exactly the matches: no row needs testing. */
   exact: boolean;
+  /** Unless the rows are read by primary key: the filter's equalities by path, and how many index keys they pin at most. */
+  pinned?: { equal: Map<string, string>; keys: number };
 }
 
 interface Match<T> {
@@ -314,18 +316,16 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
    * its leading keys by equality, its next key is the first sort key, and every document holds
    * there a value of one OrderedKind, whose key text orders as the value does (mixed types would
    * not: MongoDB orders by type first; nor would arrays). The index must also pin as many keys as
-   * any other would (plan()): otherwise the rows it reads in order could be mostly ones the filter
-   * rejects. A range on the sort key (`$gt`, `$gte`, `$lt`, `$lte`: the next page after an id)
-   * starts the read where the range does.
+   * the plan's would: otherwise the rows it reads in order could be mostly ones the filter
+   * rejects; and a plan reading by primary key is left as it is. A range on the sort key (`$gt`,
+   * `$gte`, `$lt`, `$lte`: the next page after an id) starts the read where the range does.
    */
-  private firstInOrder(filter: Filter, sort: Sort, count: number): T[] | undefined {
-    // An `_id` equality or `$in` is read by primary key (plan()).
-    if (filter._id !== undefined && (equalityOperand(filter._id) !== NOT_EQUALITY || (isOperatorObject(filter._id) && '$in' in filter._id))) return undefined;
+  private firstInOrder(filter: Filter, sort: Sort, count: number, plan: Plan): T[] | undefined {
+    if (!plan.pinned) return undefined;
+    const { equal, keys: most } = plan.pinned;
     const [path, direction] = Object.entries(sort)[0]!;
-    const equal = indexableEqualities(filter);
-    const usable = this.indexes.filter((index) => !index.multikey);
-    const most = Math.max(0, ...usable.map((index) => pinnedKeys(index, equal)));
-    for (const index of usable) {
+    for (const index of this.indexes) {
+      if (index.multikey) continue;
       const used = pinnedKeys(index, equal);
       if (used < most || index.paths[used] !== path) continue;
       const kind = this.orderedKind(index, used);
@@ -378,10 +378,11 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
       const n = pinnedKeys(index, equal);
       if (n > used || (n === used && n > 0 && index.unique && !best!.unique)) [best, used] = [index, n];
     }
-    if (!best) return { rows: `SELECT doc FROM ${this.table}`, params: [], single: false, exact: false };
+    const pinned = { equal, keys: used };
+    if (!best) return { rows: `SELECT doc FROM ${this.table}`, params: [], single: false, exact: false, pinned };
     const where = `FROM ${this.table} WHERE ${best.exprs.slice(0, used).map((e) => `${e} = ?`).join(' AND ')}`;
     const params = best.paths.slice(0, used).map((p) => equal.get(p));
-    return { rows: `SELECT doc ${where}`, count: `SELECT count(*) ${where}`, params, single: false, exact: used === Object.keys(filter).length };
+    return { rows: `SELECT doc ${where}`, count: `SELECT count(*) ${where}`, params, single: false, exact: used === Object.keys(filter).length, pinned };
   }
 
   /** Matching documents, each freshly parsed (free to mutate) with the JSON it was read from. */
@@ -417,7 +418,8 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
   private select(filter: Filter, options: FindOptions): T[] {
     const { sort, skip = 0, limit = 0, projection } = options;
     if (sort && Object.keys(sort).length > 0) {
-      const docs = (limit > 0 ? this.firstInOrder(filter, sort, skip + limit) : undefined) ?? Array.from(this.matching(filter), (m) => m.doc);
+      const plan = this.plan(filter);
+      const docs = (limit > 0 ? this.firstInOrder(filter, sort, skip + limit, plan) : undefined) ?? Array.from(this.matching(filter, plan), (m) => m.doc);
       return shape(docs, { sort, skip, limit, projection });
     }
     // Without a sort the scan can stop as soon as the page is full.
