@@ -578,6 +578,27 @@ describe('embedded engine', () => {
     await second.close();
   });
 
+  it('belongs to one opener at a time: a second is refused, with the file named, until the first closes', async () => {
+    const first = openEmbeddedStore({ dir, name: 'owned' });
+    await first.collection('c').insertOne({ _id: 'kept' });
+    let refused: unknown;
+    try {
+      openEmbeddedStore({ dir, name: 'owned', lockWaitMs: 50 });
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).message).toMatch(/owned\.sqlite is in use by another process/);
+    // The refused opener changed nothing: the owner still reads and writes.
+    await first.collection('c').insertOne({ _id: 'after' });
+    expect(await first.collection('c').countDocuments()).toBe(2);
+    await first.close();
+
+    const second = openEmbeddedStore({ dir, name: 'owned', lockWaitMs: 50 });
+    expect(ids(await second.collection('c').find({}).toArray()).sort()).toEqual(['after', 'kept']);
+    await second.close();
+  });
+
   it('makes every call all or nothing, insertMany included (MongoDB keeps the documents before a failure)', async () => {
     const store = openEmbeddedStore({ dir, name: 'atomic' });
     const c = store.collection('c');

@@ -32,6 +32,7 @@ declare module 'better-sqlite3' {
     }
   }
 
-  const Database: new (filename: string) => Database.Database;
+  /** `timeout`: how long a statement waits for another connection's lock, in ms (SQLite's busy timeout; 5000 by default). */
+  const Database: new (filename: string, options?: { timeout?: number }) => Database.Database;
   export = Database;
 }

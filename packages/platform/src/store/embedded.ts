@@ -24,6 +24,8 @@ import type {
   UpdateResult,
 } from './types.js';
 
+const LOCK_WAIT_MS = 5_000;
+
 /**
  * The embedded engine: one SQLite file per service, one table per collection holding each document
  * as JSON text, with MongoDB's filter, update, sort and projection semantics from mingo.
@@ -34,14 +36,28 @@ import type {
  * - a unique index compares whole values: an array is one key, not one key per element;
  * - index keys are plain field paths: no array positions (`a.0`), no unusual characters.
  */
-export function openEmbeddedStore(opts: { dir: string; name: string }): Store {
+export function openEmbeddedStore(opts: { dir: string; name: string; lockWaitMs?: number }): Store {
   if (!FILE_NAME.test(opts.name)) throw new AppError('invalid_request', `Invalid store name '${opts.name}'.`);
   mkdirSync(opts.dir, { recursive: true });
-  const db = new Database(join(opts.dir, `${opts.name}.sqlite`));
-  db.pragma('journal_mode = WAL');
+  const file = join(opts.dir, `${opts.name}.sqlite`);
+  // The wait covers a restart that overlaps the old process's last moments.
+  const db = new Database(file, { timeout: opts.lockWaitMs ?? LOCK_WAIT_MS });
+  // The file belongs to this process alone (rate counts and caches live in its memory): holding
+  // the lock for the connection's life spares two fcntl calls on every read, most of a small
+  // query's cost, and a second process opening the file is refused rather than sharing it.
+  // Set before the first access, so the WAL index lives in this process's heap, not a -shm file.
+  db.pragma('locking_mode = EXCLUSIVE');
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch (err) {
+    db.close();
+    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') {
+      throw new AppError('unavailable', `The store file ${file} is in use by another process: an embedded store belongs to one process.`);
+    }
+    throw err;
+  }
   // NORMAL under WAL: a power loss may drop the last commits but never corrupts the file.
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   db.exec(
     'CREATE TABLE IF NOT EXISTS _indexes (coll TEXT NOT NULL, name TEXT NOT NULL, keys TEXT NOT NULL, ' +
       'is_unique INTEGER NOT NULL, multikey INTEGER NOT NULL, PRIMARY KEY (coll, name))',
@@ -341,7 +357,8 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
       let last: string | number | undefined;
       for (const { doc } of this.matching(filter, { rows: sql, params, single: false, exact: false })) {
         const value = valueAt(doc, path);
-        // Another process sharing the file wrote something else there: read every match instead.
+        // Kinds are kept by every write of this process, the file's only writer; a row that
+        // disagrees means they are wrong, so read every match rather than trust the order.
         if (orderedKindOf(value) !== kind) return undefined;
         const key = value instanceof Date ? value.getTime() : (value as string);
         if (last !== undefined && key !== last) break;
