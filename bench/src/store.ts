@@ -1,6 +1,8 @@
+/// <reference path="../../packages/platform/src/store/better-sqlite3.d.ts" />
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { openStore, type Store } from '@perceptiq/platform';
 import { DocumentRepository, queuedDocument, type DocumentRecord } from '../../services/ingest/dist/documents.js';
 import { ms, quantile, table } from './figures.js';
@@ -12,8 +14,10 @@ import type { Suite, SuiteContext, SuiteReport } from './suite.js';
  * same page read by sorting every one of the client's documents (`find` with the sort and no
  * limit, then the first 21: how the store read every sorted page before it read pages in index
  * order); the status counts of `GET /v1/status` (countByStatus) against reading every
- * document for its status; and paging through 10,000 rows in id order as exports do. Another
- * client's documents share the collection, a tenth as many.
+ * document for its status; paging through 10,000 rows in id order as exports do; and one small
+ * query with the file held by its process (SQLite's exclusive locking mode, as the store opens it)
+ * against the same query locking the file for each read. Another client's documents share the
+ * collection, a tenth as many.
  */
 
 const SIZES = [100, 1_000, 10_000];
@@ -23,6 +27,9 @@ const EXPORT_PAGE = 200;
 const PAGE = 20;
 /** Timed reads of each page, after as many untimed ones. */
 const ROUNDS = 200;
+/** The locking-mode comparison: rows of another client in the file, and timed reads (after as many untimed). */
+const LOCKING_ROWS = 1_000;
+const LOCKING_READS = 20_000;
 
 interface Row {
   documents: number;
@@ -127,13 +134,58 @@ function exportPaging(log: (m: string) => void): Promise<{ clientOnlyMs: number;
   });
 }
 
+/**
+ * Median µs of the empty listing's query (the SQL the store runs for a client with no documents,
+ * on its table and index shape, beside LOCKING_ROWS rows of another client), on a file opened in
+ * SQLite's normal locking mode (a shared lock taken and dropped by every read: how the store
+ * opened its files before) and in exclusive mode (held for the connection's life: how it opens
+ * them now). Both in WAL mode, as the store's files are.
+ */
+function lockingModes(log: (m: string) => void): { normalUs: number; exclusiveUs: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-lock-'));
+  const timed = (mode: 'normal' | 'exclusive'): number => {
+    const db = new Database(join(dir, `${mode}.sqlite`));
+    try {
+      db.pragma(`locking_mode = ${mode.toUpperCase()}`);
+      db.pragma('journal_mode = WAL');
+      db.exec('CREATE TABLE documents (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
+      db.exec("CREATE INDEX client_created ON documents (doc -> '$.\"client_id\"', doc -> '$.\"created_at\"')");
+      const insert = db.prepare('INSERT INTO documents (_id, doc) VALUES (?, ?)');
+      db.transaction(() => {
+        for (let i = 0; i < LOCKING_ROWS; i++) insert.run(`b-${i}`, JSON.stringify(record('b', i)));
+      })();
+      const query = db.prepare(`SELECT doc FROM documents WHERE doc -> '$."client_id"' = ? ORDER BY doc -> '$."created_at"' DESC`).pluck();
+      const read = () => query.all(JSON.stringify('a'));
+      if (read().length !== 0) throw new Error('the empty listing query found documents');
+      for (let i = 0; i < LOCKING_READS; i++) read();
+      const times: number[] = [];
+      for (let i = 0; i < LOCKING_READS; i++) {
+        const started = performance.now();
+        read();
+        times.push((performance.now() - started) * 1000);
+      }
+      return quantile(times, 0.5);
+    } finally {
+      db.close();
+    }
+  };
+  try {
+    const result = { normalUs: timed('normal'), exclusiveUs: timed('exclusive') };
+    log(`   the empty listing's query: ${result.normalUs.toFixed(1)} µs locking the file per read, ${result.exclusiveUs.toFixed(1)} µs with the file held`);
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const storeSuite: Suite = {
   name: 'store',
-  description: 'the documents listing, the status counts and export paging from the embedded store at up to 10,000 documents, against reading every document',
+  description: 'the documents listing, the status counts and export paging from the embedded store at up to 10,000 documents, against reading every document; a small query with the file held vs locked per read',
   async run(ctx: SuiteContext): Promise<SuiteReport> {
     const rows: Row[] = [];
     for (const size of SIZES) rows.push(await measure(size, ctx.log));
     const paging = await exportPaging(ctx.log);
+    const locking = lockingModes(ctx.log);
     const us = (x: number) => `${Math.round(x).toLocaleString('en-US')} µs`;
     const body = rows.map((r) => [r.documents.toLocaleString('en-US'), us(r.pageUs), us(r.allUs), `${(r.allUs / r.pageUs).toFixed(0)}×`, us(r.countsUs), us(r.countsReadUs), `${(r.countsReadUs / r.countsUs).toFixed(0)}×`]);
     const markdown = [
@@ -150,13 +202,24 @@ export const storeSuite: Suite = {
           ['`client_id, _id` (now)', `${paging.idOrderMs.toFixed(0)} ms`, ms(paging.idOrderMs / (EXPORT_ROWS / EXPORT_PAGE))],
         ],
       ),
+      '',
+      `File locking: the query the store runs for the listing of a client with no documents, on its table and index shape beside ${LOCKING_ROWS.toLocaleString('en-US')} rows of another client, straight through better-sqlite3; median of ${LOCKING_READS.toLocaleString('en-US')} reads after as many untimed ones. *Normal* locking takes SQLite's shared lock on the file and drops it again for every read (two \`fcntl\` calls), as the store did before; *exclusive* holds the file for the connection's life, as the store opens its files now (each belongs to one process).`,
+      '',
+      table(
+        ['Locking mode', 'Query', 'Ratio'],
+        [
+          ['normal (as before)', `${locking.normalUs.toFixed(1)} µs`, ''],
+          ['exclusive (now)', `${locking.exclusiveUs.toFixed(1)} µs`, `${(locking.normalUs / locking.exclusiveUs).toFixed(1)}× faster`],
+        ],
+      ),
     ].join('\n');
     return {
-      title: 'Store: listing, status counts and export paging at growing workspace sizes',
+      title: 'Store: listing, status counts and export paging at growing workspace sizes; file locking',
       markdown,
       summary: [
         ...rows.map((r) => `${r.documents} documents: page ${r.pageUs.toFixed(0)} µs vs ${r.allUs.toFixed(0)} µs; counts ${r.countsUs.toFixed(0)} µs vs ${r.countsReadUs.toFixed(0)} µs`),
         `export paging of ${EXPORT_ROWS} rows: ${paging.idOrderMs.toFixed(0)} ms vs ${paging.clientOnlyMs.toFixed(0)} ms`,
+        `empty listing query: ${locking.exclusiveUs.toFixed(1)} µs with the file held vs ${locking.normalUs.toFixed(1)} µs locking it per read`,
       ],
     };
   },
