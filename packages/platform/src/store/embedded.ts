@@ -194,7 +194,7 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
     const plan = this.plan(filter);
     if (plan.exact && plan.count) return this.stmt(plan.count).get(...plan.params) as number;
     let n = 0;
-    for (const _ of this.matching(filter)) n++;
+    for (const _ of this.matching(filter, plan)) n++;
     return n;
   }
 
@@ -346,8 +346,7 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
       if (used < most || index.paths[used] !== path) continue;
       const kind = this.orderedKind(index, used);
       if (!kind) continue;
-      const where = index.exprs.slice(0, used).map((e) => `${e} = ?`);
-      const params = index.paths.slice(0, used).map((p) => equal.get(p));
+      const { where, params } = pinnedCondition(index, used, equal);
       for (const [op, operand] of rangeOf(filter[path], kind)) {
         where.push(`${index.exprs[used]} ${RANGE_SQL[op]} ?`);
         params.push(keyJson(operand));
@@ -397,9 +396,9 @@ class EmbeddedCollection<T extends Document> implements Collection<T> {
     }
     const pinned = { equal, keys: used };
     if (!best) return { rows: `SELECT doc FROM ${this.table}`, params: [], single: false, exact: false, pinned };
-    const where = `FROM ${this.table} WHERE ${best.exprs.slice(0, used).map((e) => `${e} = ?`).join(' AND ')}`;
-    const params = best.paths.slice(0, used).map((p) => equal.get(p));
-    return { rows: `SELECT doc ${where}`, count: `SELECT count(*) ${where}`, params, single: false, exact: used === Object.keys(filter).length, pinned };
+    const condition = pinnedCondition(best, used, equal);
+    const where = `FROM ${this.table} WHERE ${condition.where.join(' AND ')}`;
+    return { rows: `SELECT doc ${where}`, count: `SELECT count(*) ${where}`, params: condition.params, single: false, exact: used === Object.keys(filter).length, pinned };
   }
 
   /** Matching documents, each freshly parsed (free to mutate) with the JSON it was read from. */
@@ -582,6 +581,11 @@ function pinnedKeys(index: IndexDef, equal: Map<string, string>): number {
   let n = 0;
   while (n < index.paths.length && equal.has(index.paths[n]!)) n++;
   return n;
+}
+
+/** The SQL conditions (and their parameters) by which `equal` pins the index's first `used` keys. */
+function pinnedCondition(index: IndexDef, used: number, equal: Map<string, string>): { where: string[]; params: unknown[] } {
+  return { where: index.exprs.slice(0, used).map((e) => `${e} = ?`), params: index.paths.slice(0, used).map((p) => equal.get(p)) };
 }
 
 /** Index key texts (keyJson) of the filter's equalities, by path. */
