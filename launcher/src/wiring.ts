@@ -59,7 +59,7 @@ export const uploadRequestLimitBytes = ({ settings: { ingest } }: StackConfig): 
 /** A service's own database (embedded file or MongoDB database), closed last on shutdown. */
 export async function openServiceStore(config: Config, service: string, lifecycle: Lifecycle): Promise<Store> {
   const store = await openStore({ dataDir: config.dataDir, mongodbUri: config.store.mongodbUri, service });
-  lifecycle.onStop(`${service} store`, () => store.close());
+  lifecycle.onStop(`${service} store`, () => store.close(), { pastDeadline: true });
   return store;
 }
 

@@ -4,8 +4,11 @@ import type { Logger } from 'pino';
  * Start-up registers a stop function for each thing it opens; shutdown runs them in reverse
  * (LIFO: stop taking HTTP traffic, then drain the bus, then close the store) under one deadline.
  */
+/** What a stop marked `pastDeadline` still gets once the deadline has passed. */
+const PAST_DEADLINE_MS = 1_000;
+
 export class Lifecycle {
-  private readonly stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+  private readonly stops: Array<{ name: string; stop: () => Promise<void>; pastDeadline: boolean }> = [];
   private stopping: Promise<void> | undefined;
   draining = false;
 
@@ -14,8 +17,13 @@ export class Lifecycle {
     private readonly timeoutMs: number,
   ) {}
 
-  onStop(name: string, stop: () => Promise<void>): void {
-    this.stops.push({ name, stop });
+  /**
+   * `pastDeadline`: run this stop even once the deadline has passed (within PAST_DEADLINE_MS), as
+   * stores need: an embedded store holds its file until closed, and a stack started again in the
+   * same process must be able to open it.
+   */
+  onStop(name: string, stop: () => Promise<void>, options: { pastDeadline?: boolean } = {}): void {
+    this.stops.push({ name, stop, pastDeadline: options.pastDeadline ?? false });
   }
 
   /** Idempotent; resolves when everything is closed or the deadline passes. */
@@ -42,8 +50,9 @@ export class Lifecycle {
   private async runStops(): Promise<void> {
     this.draining = true;
     const deadline = Date.now() + this.timeoutMs;
-    for (const { name, stop } of [...this.stops].reverse()) {
-      const left = deadline - Date.now();
+    for (const { name, stop, pastDeadline } of [...this.stops].reverse()) {
+      let left = deadline - Date.now();
+      if (left <= 0 && pastDeadline) left = PAST_DEADLINE_MS;
       if (left <= 0) {
         this.logger.warn({ component: name }, 'skipped: shutdown deadline reached');
         continue;
