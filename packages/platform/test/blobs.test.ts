@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +143,7 @@ describe.each(backends)('blob store: $name', ({ make }) => {
     expect(await blobs.exists(hash)).toBe(false);
     expect((await rejection(blobs.read(hash))).code).toBe('not_found');
     expect((await rejection(blobs.open(hash))).code).toBe('not_found');
+    expect((await rejection(blobs.localFile(hash))).code).toBe('not_found');
     // Deleting what is not there is fine.
     await blobs.delete(hash);
     await blobs.delete(sha256(randomBytes(8)));
@@ -151,7 +152,7 @@ describe.each(backends)('blob store: $name', ({ make }) => {
   it.each(['../../../../etc/passwd', '', 'ABCDEF'.padEnd(64, '0'), `${'a'.repeat(63)}/`, `${'0'.repeat(64)}/../x`])(
     'refuses the malformed hash %j as invalid_request',
     async (bad) => {
-      for (const call of [blobs.open(bad), blobs.read(bad), blobs.exists(bad), blobs.delete(bad)]) {
+      for (const call of [blobs.open(bad), blobs.read(bad), blobs.exists(bad), blobs.localFile(bad), blobs.delete(bad)]) {
         expect((await rejection(call)).code).toBe('invalid_request');
       }
     },
@@ -162,7 +163,7 @@ describe('file blob store', () => {
   it('validates hashes before touching the filesystem', async () => {
     const dir = join(tmpdir(), `perceptiq-never-${randomBytes(6).toString('hex')}`);
     const blobs = openFsBlobStore(dir);
-    for (const call of [blobs.open('../x'), blobs.read('..'), blobs.exists('/etc/passwd'), blobs.delete('..')]) {
+    for (const call of [blobs.open('../x'), blobs.read('..'), blobs.exists('/etc/passwd'), blobs.localFile('../../x'), blobs.delete('..')]) {
       expect((await rejection(call)).code).toBe('invalid_request');
     }
     expect(existsSync(dir)).toBe(false);
@@ -172,7 +173,11 @@ describe('file blob store', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'perceptiq-data-'));
     const blobs = await openBlobStore({ dataDir, service: 'ingest' });
     const { sha256: hash } = await blobs.put(Buffer.from('layout'));
-    expect(existsSync(join(dataDir, 'blobs', hash.slice(0, 2), hash.slice(2, 4), hash))).toBe(true);
+    const file = join(dataDir, 'blobs', hash.slice(0, 2), hash.slice(2, 4), hash);
+    expect(existsSync(file)).toBe(true);
+    // Another local process may read the stored file itself (ingest's sandbox does).
+    expect(await blobs.localFile(hash)).toBe(file);
+    expect(readFileSync(file, 'utf8')).toBe('layout');
     await blobs.close();
     await rm(dataDir, { recursive: true, force: true });
   });

@@ -1,9 +1,9 @@
 import { DocumentFailed, DocumentProcessed, type DocumentIndexed, type DocumentStatus, type ExtractDocument, type IndexDocument, type JobOf, type ProcessDocument, type TagDocument } from '@perceptiq/contracts';
 import { counter, JobDeferred, type BlobStore, type Bus, type JobContext, type Logger, type WorkQueue } from '@perceptiq/platform';
 import type { DocumentRecord, DocumentRepository } from './documents.js';
-import { extractInSandbox } from './extract/sandbox.js';
+import { extractInSandbox, type SandboxInput } from './extract/sandbox.js';
 import { sniffType } from './extract/sniff.js';
-import { ExtractionError, type BlankPage, type ExtractLimits, type ImagePage, type TextPage } from './extract/types.js';
+import { ExtractionError, type BlankPage, type DetectedType, type ExtractLimits, type ImagePage, type TextPage } from './extract/types.js';
 import type { FairScheduler } from './fair-scheduler.js';
 import { blankReading, OcrBudget, OcrInputError, type OcrEngine, type OcrPage } from './ocr/index.js';
 import { PagesInFlight, PagesRead } from './pages-in-flight.js';
@@ -67,6 +67,18 @@ export class DocumentProcessor {
     this.now = deps.now ?? Date.now;
   }
 
+  /**
+   * The document's type, and its stored file for the sandbox to read, or its bytes where the blob
+   * store keeps no local files. The bytes read here for sniffing are not kept while pages are read.
+   */
+  private async input(doc: DocumentRecord): Promise<{ input: SandboxInput; type: DetectedType }> {
+    const bytes = await this.deps.blobs.read(doc.sha256);
+    const type = await sniffType(bytes, doc.filename);
+    if (!type) throw new ExtractionError('The file type is not supported.');
+    const file = await this.deps.blobs.localFile(doc.sha256);
+    return { input: file ? { file } : { bytes }, type };
+  }
+
   async process(job: Job, ctx: JobContext): Promise<void> {
     const mine = this.active.get(job.client_id) ?? 0;
     // Over the client's share, or a second delivery of a document this process is reading: later.
@@ -99,9 +111,7 @@ export class DocumentProcessor {
     const clock = ctx.attempt > 1 && doc.processing_started_ms ? doc.processing_started_ms : started;
     await this.stage(doc, 'extracting', { error: null, pages_done: read.done.size, processing_started_ms: clock });
     try {
-      const bytes = await this.deps.blobs.read(doc.sha256);
-      const type = await sniffType(bytes, doc.filename);
-      if (!type) throw new ExtractionError('The file type is not supported.');
+      const { input, type } = await this.input(doc);
       let total: number | null = null;
       let last = 0;
       // Progress writes one after another, so a slower write never puts back a smaller count.
@@ -109,7 +119,7 @@ export class DocumentProcessor {
       const stored = () => (progress = progress.then(() => docs.update(doc.client_id, doc._id, { pages_done: read.done.size, pages_total: total })));
       const limits: ExtractLimits = { ...this.deps.limits, onPageCount: (n) => void (total = n), skipPages: [...read.done] };
       const inFlight = new PagesInFlight(this.deps.turns.slots);
-      for await (const page of extractInSandbox(bytes, type, limits)) {
+      for await (const page of extractInSandbox(input, type, limits)) {
         last = page.page;
         if (read.done.has(page.page)) continue; // formats that cannot skip pages yield them again
         if (page.source === 'text-layer') {

@@ -115,6 +115,11 @@ export function openFsBlobStore(dir: string): BlobStore {
 
     exists,
 
+    async localFile(sha256) {
+      if (!(await exists(sha256))) throw notFound('Blob');
+      return pathOf(sha256);
+    },
+
     async delete(sha256) {
       await rm(pathOf(sha256), { force: true });
     },

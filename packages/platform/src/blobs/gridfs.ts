@@ -75,6 +75,12 @@ export function openGridFsBlobStore(db: Db): BlobStore {
 
     exists,
 
+    // GridFS keeps no local files: readers in other processes are sent the bytes.
+    async localFile(sha256) {
+      if (!(await exists(sha256))) throw notFound('Blob');
+      return undefined;
+    },
+
     async delete(sha256) {
       requireSha256(sha256);
       for (const file of await bucket.find({ filename: sha256 }).toArray()) await bucket.delete(file._id);

@@ -13,5 +13,11 @@ export interface BlobStore {
   open(sha256: string): Promise<Readable>;
   read(sha256: string): Promise<Buffer>;
   exists(sha256: string): Promise<boolean>;
+  /**
+   * The file holding the bytes, for a reader in another process on this machine (no copy of the
+   * bytes through a pipe); undefined from a store that keeps no local files. Read-only: the file
+   * is the stored blob. Rejects with `AppError('not_found')` for an unknown hash.
+   */
+  localFile(sha256: string): Promise<string | undefined>;
   delete(sha256: string): Promise<void>;
 }

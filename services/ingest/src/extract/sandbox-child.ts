@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { extractDocument } from './document.js';
-import type { FromSandbox, ToSandbox } from './sandbox.js';
+import type { FromSandbox, SandboxInput, ToSandbox } from './sandbox.js';
 import { ExtractionError } from './types.js';
 
 /**
@@ -10,7 +11,21 @@ import { ExtractionError } from './types.js';
 const send = (message: FromSandbox) => process.send!(message);
 let asked: (() => void) | undefined;
 
-async function read({ bytes, type, limits }: Extract<ToSandbox, { kind: 'start' }>): Promise<void> {
+/** The input's bytes; undefined once `unreadable` has been sent. */
+async function bytesOf(input: SandboxInput): Promise<Uint8Array | undefined> {
+  if ('bytes' in input) return input.bytes;
+  try {
+    return await readFile(input.file);
+  } catch (e) {
+    // Only the code: the message names a path of the server's, which is nobody's business downstream.
+    send({ kind: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? 'EIO' });
+    return undefined;
+  }
+}
+
+async function read({ input, type, limits }: Extract<ToSandbox, { kind: 'start' }>): Promise<void> {
+  const bytes = await bytesOf(input);
+  if (!bytes) return;
   try {
     for await (const page of extractDocument(bytes, type, { ...limits, onPageCount: (pages) => send({ kind: 'pageCount', pages }) })) {
       const next = new Promise<void>((resolve) => (asked = resolve));

@@ -171,7 +171,7 @@ describe('extractPdf: a scanned page that is one JPEG', () => {
     const bytes = await pdfWith(scanPage(jpegs[0]!), scanPage(jpegs[1]!));
     const type = await sniffType(bytes, 'scan.pdf');
     const limits = { ...DEFAULT_EXTRACT_LIMITS, dpi: 100 };
-    const sandboxed: ExtractedPage[] = await collect(extractInSandbox(bytes, type!, limits));
+    const sandboxed: ExtractedPage[] = await collect(extractInSandbox({ bytes }, type!, limits));
     expect(sandboxed).toEqual(await collect(extractDocument(bytes, type!, limits)));
     sandboxed.map(asImage).forEach((p, i) => expect(Buffer.isBuffer(p.image) && p.image.equals(jpegs[i]!)).toBe(true));
   });

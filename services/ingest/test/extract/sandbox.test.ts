@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { metricsRegistry } from '@perceptiq/platform';
 import { docxBomb, lyingDocx, makeBmp, pngDeclaring, WORD_PARAGRAPH } from '@perceptiq/testkit/fixtures';
@@ -26,7 +29,7 @@ async function typed(bytes: Buffer, filename: string) {
 }
 
 async function sandboxFailure(bytes: Buffer, filename: string, limits: ExtractLimits = LIMITS): Promise<string> {
-  const error = await collect(extractInSandbox(bytes, await typed(bytes, filename), limits)).catch((e: unknown) => e);
+  const error = await collect(extractInSandbox({ bytes }, await typed(bytes, filename), limits)).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ExtractionError);
   return (error as Error).message;
 }
@@ -70,7 +73,7 @@ describe('extractInSandbox', () => {
     for (const [bytes, filename] of files) {
       const type = await typed(bytes, filename);
       const counts: number[] = [];
-      const sandboxed = await collect(extractInSandbox(bytes, type, { ...LIMITS, onPageCount: (n) => counts.push(n) }));
+      const sandboxed = await collect(extractInSandbox({ bytes }, type, { ...LIMITS, onPageCount: (n) => counts.push(n) }));
       const direct = await collect(extractDocument(bytes, type, LIMITS));
       expect(sandboxed).toEqual(direct);
       if (type.kind === 'pdf') expect(counts).toEqual([2]);
@@ -82,10 +85,31 @@ describe('extractInSandbox', () => {
     expect(sandboxes()).toEqual([]);
   });
 
+  test('a document given as a file reads as from its bytes; a file that cannot be read is a retryable error naming no path', async () => {
+    const { bytes } = await makePdf([{ kind: 'text', lines: [{ text: 'Filed page', x: 72, y: 700, size: 12 }] }, { kind: 'scan' }]);
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-input-'));
+    try {
+      const file = join(dir, 'stored.pdf');
+      writeFileSync(file, bytes);
+      const type = await typed(bytes, 'filed.pdf');
+      const fromFile = await collect(extractInSandbox({ file }, type, LIMITS));
+      expect(fromFile).toEqual(await collect(extractInSandbox({ bytes }, type, LIMITS)));
+      expect(fromFile.map((p) => p.source)).toEqual(['text-layer', 'image']);
+
+      const missing = await collect(extractInSandbox({ file: join(dir, 'gone.pdf') }, type, LIMITS)).catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(Error);
+      expect(missing).not.toBeInstanceOf(ExtractionError); // not the document's fault: the job is tried again
+      expect((missing as Error).message).toBe("The sandbox could not read the document's file (ENOENT).");
+      expect(sandboxes()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a document's own failures come back with the reason extraction gives in process", async () => {
     const truncated = (await makeDocx(['Hello'])).subarray(0, 200);
     const docxType = { kind: 'docx', mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ext: 'docx' } as const;
-    const inSandbox = await collect(extractInSandbox(truncated, docxType, LIMITS)).catch((e: Error) => e);
+    const inSandbox = await collect(extractInSandbox({ bytes: truncated }, docxType, LIMITS)).catch((e: Error) => e);
     expect(inSandbox).toEqual(new ExtractionError('The file is truncated or corrupt: the DOCX zip directory cannot be read.'));
     const long = await makeDocx(Array.from({ length: 120 }, (_, i) => `Clause ${i + 1}. ` + 'The parties agree to the terms set out here. '.repeat(3)));
     expect(await sandboxFailure(long, 'long.docx', { ...LIMITS, maxPages: 2 })).toMatch(/^The document has \d+ pages; the limit is 2\.$/);
@@ -125,7 +149,7 @@ describe('extractInSandbox', () => {
     expect(await stopsBy('timeout')).toBe(before + 1);
     expect(sandboxes()).toEqual([]);
     // With the default limit the same document reads.
-    expect((await collect(extractInSandbox(slow, await typed(slow, 'slow.docx'), LIMITS))).length).toBeGreaterThan(10);
+    expect((await collect(extractInSandbox({ bytes: slow }, await typed(slow, 'slow.docx'), LIMITS))).length).toBeGreaterThan(10);
   });
 
   test('a sandbox that crashes fails the document with that reason; this process carries on', async () => {
@@ -141,7 +165,7 @@ describe('extractInSandbox', () => {
 
   test('stopping early ends the sandbox', async () => {
     const { bytes } = await makePdf(Array.from({ length: 3 }, (_, i) => ({ kind: 'text' as const, lines: [{ text: `Page ${i + 1}`, x: 72, y: 700, size: 12 }] })));
-    const pages = extractInSandbox(bytes, await typed(bytes, 'three.pdf'), LIMITS);
+    const pages = extractInSandbox({ bytes }, await typed(bytes, 'three.pdf'), LIMITS);
     expect((await pages.next()).value).toMatchObject({ page: 1, text: 'Page 1' });
     expect(sandboxes()).toHaveLength(1);
     await pages.return(undefined);
