@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 
+/** What a stop marked `pastDeadline` still gets once the deadline has passed. */
+const PAST_DEADLINE_MS = 1_000;
+
 /**
  * Start-up registers a stop function for each thing it opens; shutdown runs them in reverse
  * (LIFO: stop taking HTTP traffic, then drain the bus, then close the store) under one deadline.
  */
-/** What a stop marked `pastDeadline` still gets once the deadline has passed. */
-const PAST_DEADLINE_MS = 1_000;
-
 export class Lifecycle {
   private readonly stops: Array<{ name: string; stop: () => Promise<void>; pastDeadline: boolean }> = [];
   private stopping: Promise<void> | undefined;
