@@ -2,7 +2,6 @@ import { availableParallelism } from 'node:os';
 import { DocumentIndexed, ExtractDocument, GetDocumentPages, IndexDocument, ListDocumentFacts, ProcessDocument, RecognizeImage, TagDocument } from '@perceptiq/contracts';
 import { ContextSigner, loadTypeDefs, scrapedGauge, type ServiceFactory } from '@perceptiq/platform';
 import { DocumentRepository } from './documents.js';
-import { sniffType } from './extract/sniff.js';
 import { IngestService } from './ingest-service.js';
 import { createTesseractEngine, type OcrEngine } from './ocr/index.js';
 import { recognizeImage } from './recognize-image.js';
@@ -29,7 +28,6 @@ export const createIngestService: ServiceFactory<IngestSettings> = async (deps) 
     blobs,
     maxFileBytes: settings.maxFileBytes,
     maxFiles: settings.maxFiles,
-    sniff: sniffType,
     discard: async (sha256) => {
       if (!(await docs.blobInUse(sha256))) await blobs.delete(sha256);
     },

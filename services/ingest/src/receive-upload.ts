@@ -2,13 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { AppError, type BlobStore } from '@perceptiq/platform';
 import busboy from 'busboy';
-import type { DetectedType } from './extract/types.js';
+import { HEAD_BYTES, sniffStored } from './extract/sniff.js';
 import type { ReceivedFile } from './ingest-service.js';
 
-/** Bytes enough for every signature file-type knows and to tell text from binary (sniff.ts reads 64 KiB of text). */
-const HEAD_BYTES = 64 * 1024;
-/** A zip (DOCX or not) is told apart by its directory at the end: those are sniffed whole, from the stored blob. */
-const isZip = (head: Buffer) => head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
 const FILE_FIELDS = new Set(['files', 'file', 'files[]']);
 /**
  * All files of one GraphQL upload together: they travel base64-encoded (4/3 of their size) in one
@@ -20,7 +16,6 @@ export interface ReceiveOptions {
   blobs: BlobStore;
   maxFileBytes: number;
   maxFiles: number;
-  sniff(head: Buffer, filename: string): Promise<DetectedType | null>;
   /** Delete a stored blob unless a document uses it (the blob store is shared by content). */
   discard(sha256: string): Promise<void>;
 }
@@ -140,10 +135,7 @@ async function classify(
   };
   if (truncated) return refuse(new AppError('payload_too_large', `${name} is larger than ${Math.round(options.maxFileBytes / (1024 * 1024))} MB.`));
   if (size === 0) return refuse(new AppError('invalid_request', `${name} is empty.`));
-  // Some formats are only recognised past the head (a zip's directory, a TIFF's IFDs written after
-  // the pixels): when the head is not enough, sniff the stored file whole.
-  const whole = () => options.blobs.read(sha256);
-  const type = isZip(head) ? await options.sniff(await whole(), name) : ((await options.sniff(head, name)) ?? (size > head.length ? await options.sniff(await whole(), name) : null));
+  const type = await sniffStored(head, size, name, () => options.blobs.read(sha256));
   if (!type) return refuse(new AppError('unsupported_media_type', `${name}: this file type is not supported.`));
   return { filename: name, sha256, size, type };
 }

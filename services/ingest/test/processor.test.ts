@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import type { ExtractDocument, IndexDocument, JobOf, TagDocument } from '@perceptiq/contracts';
 import type { JobContext } from '@perceptiq/platform';
 import type { DocumentRecord } from '../src/documents.js';
@@ -6,7 +6,8 @@ import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from '../src/extract/index
 import { OcrInputError, type OcrEngine, type OcrPage } from '../src/ocr/index.js';
 import { FairScheduler } from '../src/fair-scheduler.js';
 import { DocumentProcessor } from '../src/processor.js';
-import { elfHeader, makePdf, pagesPdf, scanImage } from './extract/fixtures.js';
+import { HEAD_BYTES } from '../src/extract/sniff.js';
+import { elfHeader, makeDocx, makePdf, pagesPdf, scanImage } from './extract/fixtures.js';
 import { openIngestStorage, RecordingBus, recordingLogger, RecordingQueue, storeQueued, type IngestStorage } from './support/fakes.js';
 
 /**
@@ -134,6 +135,18 @@ describe('a document that can be read', () => {
     expect(pages[1]!.words).toEqual(reading(2, 0.9).words);
     expect(pages[1]!.lines).toEqual([{ text: 'Invoice 2', bbox: [0.1, 0.1, 0.45, 0.05] }]);
     expect(bus.of('document.processed')).toEqual([expect.objectContaining({ page_count: 3, ocr_pages: 2, ocr_confidence: 0.75 })]);
+  }, 30_000);
+
+  test('a stored file is told from its head and read by the sandbox from the file: only a zip is read whole here', async () => {
+    const { bytes } = await pagesPdf(2);
+    const pdf = await queued('padded.pdf', Buffer.concat([bytes, Buffer.alloc(2 * HEAD_BYTES, 0x20)]));
+    const docx = await queued('letter.docx', await makeDocx(['Dear partner']));
+    const reads = jest.spyOn(storage.blobs, 'read');
+    for (const doc of [pdf, docx]) await processor(scriptedOcr((page) => reading(page, 1)).ocr).process(jobFor(doc), CTX);
+
+    expect(await stored(pdf)).toMatchObject({ status: 'ready', page_count: 2 });
+    expect(await stored(docx)).toMatchObject({ status: 'ready', page_count: 1 });
+    expect(reads.mock.calls).toEqual([[docx.sha256]]);
   }, 30_000);
 });
 

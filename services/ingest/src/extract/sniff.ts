@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import { decodeText } from './text.js';
 import type { DetectedType } from './types.js';
@@ -25,6 +26,10 @@ const TEXT_EXTENSIONS: Record<string, keyof typeof TEXTS> = { md: 'md', markdown
 
 /** Enough of a text file to judge it; the rest is checked when it is extracted. */
 const TEXT_SAMPLE_BYTES = 64 * 1024;
+/** Bytes enough for every signature file-type knows and to tell text from binary (the text sample). */
+export const HEAD_BYTES = TEXT_SAMPLE_BYTES;
+/** A zip (DOCX or not) is told apart by its directory at the end. */
+const isZip = (head: Uint8Array) => head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 /**
  * An HTML document announces itself at the top (after comments or an XML declaration). A comment
  * may not run past its own `-->`: a lazy `[\s\S]*?` there backtracks exponentially on many comments.
@@ -59,4 +64,31 @@ export async function sniffType(bytes: Uint8Array, filename: string): Promise<De
   const text = sniffText(bytes, filename);
   if (text) return text;
   return (found && IMAGES[found.ext]) || null;
+}
+
+/**
+ * The type of a stored file of `size` bytes from its head (its first HEAD_BYTES), reading it
+ * `whole` only where the head cannot tell: a zip, whose directory is at its end, or a format
+ * recognised past its head (a TIFF's IFDs written after the pixels). Most files are never read
+ * whole here: a 36 MB scanned PDF is told from its first 64 KiB.
+ */
+export async function sniffStored(head: Uint8Array, size: number, filename: string, whole: () => Promise<Uint8Array>): Promise<DetectedType | null> {
+  if (isZip(head)) return sniffType(await whole(), filename);
+  return (await sniffType(head, filename)) ?? (size > head.length ? sniffType(await whole(), filename) : null);
+}
+
+/** The first `bytes` of a stream (all of it when shorter); the stream is closed after. */
+export async function readHead(stream: Readable, bytes = HEAD_BYTES): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk.subarray(0, bytes - kept));
+      kept += Math.min(chunk.length, bytes - kept);
+      if (kept >= bytes) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
 }

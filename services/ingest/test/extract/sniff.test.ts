@@ -1,7 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { encryptedPdf, makeBmp, pngDeclaring } from '@perceptiq/testkit/fixtures';
 import { sniffType } from '../../src/extract/index.js';
+import { HEAD_BYTES, readHead, sniffStored } from '../../src/extract/sniff.js';
 import { elfHeader, makeDocx, pagesPdf, peHeader, plainZip } from './fixtures.js';
 
 const image = sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } });
@@ -59,5 +61,60 @@ describe('sniffType', () => {
     ['gzip', async () => Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]), 'a.csv'],
   ])('%s is unsupported (null: answer 415)', async (_, make, name) => {
     expect(await sniffType(await make(), name)).toBeNull();
+  });
+});
+
+describe('sniffStored: a stored file told from its head, read whole only where the head cannot tell', () => {
+  /** sniffStored on `bytes` as stored, counting how often it asks for the whole file. */
+  const sniffed = async (bytes: Buffer, name: string) => {
+    let wholeReads = 0;
+    const type = await sniffStored(bytes.subarray(0, HEAD_BYTES), bytes.length, name, async () => (wholeReads++, bytes));
+    return { type, wholeReads, direct: await sniffType(bytes, name) };
+  };
+
+  test('a large PDF, a JPEG and a long text are told from their head alone, as from their whole bytes', async () => {
+    const { bytes: pdf } = await pagesPdf(1);
+    const largePdf = Buffer.concat([pdf, Buffer.alloc(3 * HEAD_BYTES, 0x20)]); // pdfjs allows trailing bytes
+    const jpeg = await sharp({ create: { width: 600, height: 600, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+    const text = Buffer.from('line of notes\n'.repeat(20_000));
+    for (const [bytes, name, ext] of [[largePdf, 'scan.pdf', 'pdf'], [jpeg, 'photo.jpg', 'jpg'], [text, 'notes.txt', 'txt']] as const) {
+      expect(bytes.length).toBeGreaterThan(HEAD_BYTES);
+      const { type, wholeReads, direct } = await sniffed(bytes, name);
+      expect({ ext: type?.ext, wholeReads }).toEqual({ ext, wholeReads: 0 });
+      expect(type).toEqual(direct);
+    }
+  });
+
+  test('a zip is read whole (its directory is at its end): a DOCX is one, a plain zip is not supported', async () => {
+    const docx = await sniffed(await makeDocx(['Hello']), 'letter.docx');
+    expect({ ext: docx.type?.ext, wholeReads: docx.wholeReads }).toEqual({ ext: 'docx', wholeReads: 1 });
+    const zip = await sniffed(await plainZip(), 'archive.docx');
+    expect({ type: zip.type, wholeReads: zip.wholeReads }).toEqual({ type: null, wholeReads: 1 });
+  });
+
+  test('a head no type matches is checked whole when there is more; a small file is not read again', async () => {
+    const unknown = Buffer.concat([elfHeader(), Buffer.alloc(2 * HEAD_BYTES)]);
+    expect(await sniffed(unknown, 'tool.pdf')).toMatchObject({ type: null, wholeReads: 1 });
+    expect(await sniffed(elfHeader(), 'tool.pdf')).toMatchObject({ type: null, wholeReads: 0 });
+  });
+});
+
+describe('readHead', () => {
+  test('the first bytes of a stream, across chunks; the stream is closed without being read to its end', async () => {
+    const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(10_000, i));
+    let served = 0;
+    const stream = new Readable({
+      read() {
+        this.push(served < chunks.length ? chunks[served++] : null);
+      },
+    });
+    const head = await readHead(stream, 25_000);
+    expect(head).toEqual(Buffer.concat(chunks).subarray(0, 25_000));
+    expect(stream.destroyed).toBe(true);
+    expect(served).toBeLessThan(chunks.length);
+  });
+
+  test('all of a stream shorter than the head', async () => {
+    expect(await readHead(Readable.from([Buffer.from('short')]))).toEqual(Buffer.from('short'));
   });
 });
