@@ -2,7 +2,7 @@ import { DocumentFailed, DocumentProcessed, type DocumentIndexed, type DocumentS
 import { counter, JobDeferred, type BlobStore, type Bus, type JobContext, type Logger, type WorkQueue } from '@perceptiq/platform';
 import type { DocumentRecord, DocumentRepository } from './documents.js';
 import { extractInSandbox, type SandboxInput } from './extract/sandbox.js';
-import { readHead, sniffStored } from './extract/sniff.js';
+import { readHead, sniffStored, sniffType } from './extract/sniff.js';
 import { ExtractionError, type BlankPage, type DetectedType, type ExtractLimits, type ImagePage, type TextPage } from './extract/types.js';
 import type { FairScheduler } from './fair-scheduler.js';
 import { blankReading, OcrBudget, OcrInputError, type OcrEngine, type OcrPage } from './ocr/index.js';
@@ -70,17 +70,25 @@ export class DocumentProcessor {
   /**
    * The document's type, sniffed again from the stored bytes (they, not the upload's word, decide
    * how it is parsed), and its stored file for the sandbox to read, or its bytes where the blob
-   * store keeps no local files. Where there is a file, only its head is read here (all of it only
-   * for what the head cannot tell, see sniffStored), and nothing is kept while pages are read.
+   * store keeps no local files. From a file, only its head is read here (all of it only for what
+   * the head cannot tell, see sniffStored), and nothing is kept while pages are read.
    */
   private async input(doc: DocumentRecord): Promise<{ input: SandboxInput; type: DetectedType }> {
     const { blobs } = this.deps;
-    let bytes: Promise<Buffer> | undefined;
-    const whole = () => (bytes ??= blobs.read(doc.sha256));
-    const type = await sniffStored(await readHead(await blobs.open(doc.sha256)), doc.size_bytes, doc.filename, whole);
-    if (!type) throw new ExtractionError('The file type is not supported.');
     const file = await blobs.localFile(doc.sha256);
-    return { input: file ? { file } : { bytes: await whole() }, type };
+    let input: SandboxInput;
+    let type: DetectedType | null;
+    if (file) {
+      input = { file };
+      type = await sniffStored(await readHead(await blobs.open(doc.sha256)), doc.size_bytes, doc.filename, () => blobs.read(doc.sha256));
+    } else {
+      // The sandbox is sent the bytes: read them once, and sniff them whole.
+      const bytes = await blobs.read(doc.sha256);
+      input = { bytes };
+      type = await sniffType(bytes, doc.filename);
+    }
+    if (!type) throw new ExtractionError('The file type is not supported.');
+    return { input, type };
   }
 
   async process(job: Job, ctx: JobContext): Promise<void> {

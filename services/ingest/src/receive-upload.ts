@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { AppError, type BlobStore } from '@perceptiq/platform';
 import busboy from 'busboy';
-import { HEAD_BYTES, sniffStored } from './extract/sniff.js';
+import { HEAD_BYTES, HeadKeeper, sniffStored } from './extract/sniff.js';
 import type { ReceivedFile } from './ingest-service.js';
 
 const FILE_FIELDS = new Set(['files', 'file', 'files[]']);
@@ -68,24 +68,20 @@ export function receiveUpload(req: IncomingMessage, options: ReceiveOptions): Pr
 }
 
 async function storeOne(stream: NodeJS.ReadableStream, filename: string, options: ReceiveOptions): Promise<ReceivedFile> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
+  const head = new HeadKeeper();
   let size = 0;
   let truncated = false;
   const tee = new PassThrough();
   stream.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (kept < HEAD_BYTES) {
-      chunks.push(chunk.subarray(0, HEAD_BYTES - kept));
-      kept += Math.min(chunk.length, HEAD_BYTES - kept);
-    }
+    head.add(chunk);
   });
   stream.on('limit', () => {
     truncated = true;
   });
   stream.pipe(tee);
   const { sha256 } = await options.blobs.put(tee);
-  return classify(filename, sha256, size, truncated, Buffer.concat(chunks), options);
+  return classify(filename, sha256, size, truncated, head.head(), options);
 }
 
 const tooManyFiles = (maxFiles: number) =>

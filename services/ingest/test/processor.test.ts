@@ -148,6 +148,18 @@ describe('a document that can be read', () => {
     expect(await stored(docx)).toMatchObject({ status: 'ready', page_count: 1 });
     expect(reads.mock.calls).toEqual([[docx.sha256]]);
   }, 30_000);
+
+  test('where the blob store keeps no local file, each document is read once, whole, and sent to the sandbox', async () => {
+    const { bytes } = await pagesPdf(2);
+    const pdf = await queued('padded.pdf', Buffer.concat([bytes, Buffer.alloc(2 * HEAD_BYTES, 0x20)]));
+    jest.spyOn(storage.blobs, 'localFile').mockResolvedValue(undefined);
+    const reads = jest.spyOn(storage.blobs, 'read');
+    const opens = jest.spyOn(storage.blobs, 'open');
+    await processor(scriptedOcr((page) => reading(page, 1)).ocr).process(jobFor(pdf), CTX);
+
+    expect(await stored(pdf)).toMatchObject({ status: 'ready', page_count: 2 });
+    expect({ reads: reads.mock.calls, opens: opens.mock.calls.length }).toEqual({ reads: [[pdf.sha256]], opens: 0 });
+  }, 30_000);
 });
 
 describe('a problem with the document itself fails it at once, with the reason, and the job is done with', () => {

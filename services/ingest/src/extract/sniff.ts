@@ -77,18 +77,34 @@ export async function sniffStored(head: Uint8Array, size: number, filename: stri
   return (await sniffType(head, filename)) ?? (size > head.length ? sniffType(await whole(), filename) : null);
 }
 
+/** The first `limit` bytes of what passes through it, chunk by chunk, without holding more. */
+export class HeadKeeper {
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+
+  constructor(private readonly limit = HEAD_BYTES) {}
+
+  /** Keeps what of `chunk` still falls in the head; true once the head is full. */
+  add(chunk: Buffer): boolean {
+    if (this.kept < this.limit) {
+      this.chunks.push(chunk.subarray(0, this.limit - this.kept));
+      this.kept += Math.min(chunk.length, this.limit - this.kept);
+    }
+    return this.kept >= this.limit;
+  }
+
+  head(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
 /** The first `bytes` of a stream (all of it when shorter); the stream is closed after. */
 export async function readHead(stream: Readable, bytes = HEAD_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
+  const head = new HeadKeeper(bytes);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      chunks.push(chunk.subarray(0, bytes - kept));
-      kept += Math.min(chunk.length, bytes - kept);
-      if (kept >= bytes) break;
-    }
+    for await (const chunk of stream as AsyncIterable<Buffer>) if (head.add(chunk)) break;
   } finally {
     stream.destroy();
   }
-  return Buffer.concat(chunks);
+  return head.head();
 }
