@@ -8,6 +8,13 @@ export const LIBRARY_SIZE = 100;
 export const PAGE = 20;
 
 /**
+ * `GET /v1/me` and the empty listing are measured this many times in turns in each mode, and their
+ * throughput share is the median of the rounds: one 10-second pair moved by ±10 % from one run to
+ * the next on this kind of machine (seen here: 59 % and 72 % a minute apart).
+ */
+export const SHARE_ROUNDS = 3;
+
+/**
  * What is measured in both modes, at 32 connections, in this order (`/v1/me` first: the others are
  * read as a share of it): key, run label, and the name in the report's table.
  */

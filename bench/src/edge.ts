@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { summarizeProfile } from './cpu-profile.js';
 import { startDistributedStack } from './distributed-server.js';
 import { createClient, createLibrary, type Client, type EdgeStack } from './edge-fixtures.js';
-import { fmtInt, ms, PROFILED, report, type Endpoints, type ExitRecord, type ProfiledKey, type Profiles, type Run } from './edge-report.js';
-import { clientTargets, ENDPOINTS, LIBRARY_SIZE, libraryTargets, preflight } from './edge-targets.js';
+import { fmtInt, ms, PROFILED, report, type Endpoints, type ExitRecord, type ModeRuns, type ProfiledKey, type Profiles, type Run, type SharePair } from './edge-report.js';
+import { clientTargets, ENDPOINTS, LIBRARY_SIZE, libraryTargets, preflight, SHARE_ROUNDS } from './edge-targets.js';
 import { measure, type LoadResult, type LoadTarget } from './load.js';
 import { startEdgeServer, startHelloServer } from './server-process.js';
 import type { Suite, SuiteContext, SuiteReport } from './suite.js';
@@ -78,14 +78,23 @@ async function runEdge(ctx: SuiteContext): Promise<SuiteReport> {
     const { info, stop } = await startDistributedStack(label);
     return { stack: info, stop };
   };
-  /** Every endpoint of {@link ENDPOINTS} at MANY connections, `/v1/me` first, on a fresh client with documents. */
-  const measureEndpoints = async (stack: EdgeStack, client: Client, record: ReturnType<typeof recorder>): Promise<Endpoints> => {
+  /**
+   * Every endpoint of {@link ENDPOINTS} at MANY connections, `/v1/me` first, on a fresh client with
+   * documents; then `/v1/me` and the empty listing again, in turns, for the share's further rounds.
+   */
+  const measureEndpoints = async (stack: EdgeStack, client: Client, record: ReturnType<typeof recorder>): Promise<ModeRuns> => {
     const library = await createLibrary(stack, LIBRARY_SIZE, ctx.log);
     const t = { ...clientTargets(stack, client), ...libraryTargets(stack, library) };
     await preflight(ENDPOINTS.map(([key]) => t[key]));
-    const out = {} as Endpoints;
-    for (const [key, label] of ENDPOINTS) out[key] = await record(label, t[key], MANY);
-    return out;
+    const endpoints = {} as Endpoints;
+    for (const [key, label] of ENDPOINTS) endpoints[key] = await record(label, t[key], MANY);
+    const shareRounds: SharePair[] = [{ me: endpoints.me, documents: endpoints.documents }];
+    for (let round = 2; round <= SHARE_ROUNDS; round++) {
+      const me = await record(`${ENDPOINTS[0][1]}, share round ${round}`, t.me, MANY);
+      const documents = await record(`${ENDPOINTS[1][1]}, share round ${round}`, t.documents, MANY);
+      shareRounds.push({ me, documents });
+    }
+    return { endpoints, shareRounds };
   };
 
   // ── Calibration: what bare node:http, and one bare Express route, reach with this machine and load generator ──
@@ -105,14 +114,14 @@ async function runEdge(ctx: SuiteContext): Promise<SuiteReport> {
 
   // ── Perceptiq embedded, as configured by default (gateway pass-through on) ──
   const ours = await withStack('ours', embedded('ours'), async (stack, client, record) => {
-    const endpoints = await measureEndpoints(stack, client, record);
+    const { endpoints, shareRounds } = await measureEndpoints(stack, client, record);
     const t = clientTargets(stack, client);
     await preflight([t.direct, t.gatewayKey]);
     const direct1 = await record('trivial query, direct to access subgraph', t.direct, 1);
     const signed1 = await record('trivial query, gateway, signed context', t.single, 1);
     const key1 = await record('trivial query, gateway, API key', t.gatewayKey, 1);
     const directN = await record('trivial query, direct to access subgraph', t.direct, MANY);
-    return { endpoints, direct1, signed1, key1, directN };
+    return { endpoints, shareRounds, direct1, signed1, key1, directN };
   });
 
   // ── The stock @apollo/gateway executor for every operation. The direct runs are the ours server's:
