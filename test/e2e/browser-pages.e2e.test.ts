@@ -41,6 +41,18 @@ function watch(page: Page): { urls: URL[]; problems: string[] } {
   return seen;
 }
 
+/**
+ * Waits until the page has requested every one of `paths` or `timeoutMs` has passed, whichever
+ * comes first; the caller then asserts. Some files load on their own schedule (Monaco starts its
+ * GraphQL worker a moment after the editor is ready), not by the time a result is on screen.
+ */
+async function untilRequested(seen: { urls: URL[] }, paths: string[], timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !paths.every((path) => seen.urls.some((url) => url.pathname === path))) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Hosts (host:port) the requests went to other than the allowed ones; data: and blob: URLs stay in the page. */
 const elsewhere = (urls: URL[], allowed: string[]): string[] =>
   urls.filter((url) => url.protocol !== 'data:' && url.protocol !== 'blob:' && !allowed.includes(url.host)).map((url) => url.href);
@@ -108,12 +120,12 @@ describe('browser pages (embedded stack, chromium)', () => {
     await page.locator('section.result-window', { hasText: client.client_id }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'graphiql');
 
+    // Monaco's three workers are the bundle's own files.
+    const assets = ['/graphql/assets/graphiql.js', '/graphql/assets/editor.worker.js', '/graphql/assets/json.worker.js', '/graphql/assets/graphql.worker.js'];
+    await untilRequested(seen, assets);
     expect(seen.problems).toEqual([]);
     expect(elsewhere(seen.urls, [new URL(stack.gatewayUrl).host])).toEqual([]);
-    // Monaco's three workers are the bundle's own files.
-    expect(seen.urls.map((url) => url.pathname)).toEqual(
-      expect.arrayContaining(['/graphql/assets/graphiql.js', '/graphql/assets/editor.worker.js', '/graphql/assets/json.worker.js', '/graphql/assets/graphql.worker.js']),
-    );
+    expect(seen.urls.map((url) => url.pathname)).toEqual(expect.arrayContaining(assets));
     await page.close();
   });
 
