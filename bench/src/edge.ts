@@ -139,7 +139,7 @@ async function runEdge(ctx: SuiteContext): Promise<SuiteReport> {
 
   // ── Where the time goes: the default embedded server again, under the CPU profiler. Half-length
   // windows: a profile's shares settle sooner than a throughput figure, and the suite must stay
-  // within about six minutes. ──
+  // within about eight minutes. ──
   const profileSec = Math.max(1, Math.round(ctx.durationSec / 2));
   const profileDir = mkdtempSync(join(tmpdir(), 'perceptiq-bench-prof-'));
   let profiles: Profiles;
