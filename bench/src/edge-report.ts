@@ -1,5 +1,6 @@
 import type { ProfileSummary } from './cpu-profile.js';
 import { CROSS, ENDPOINTS, LIBRARY_SIZE, PAGE, TRIVIAL, type EndpointKey } from './edge-targets.js';
+import { quantile } from './figures.js';
 import type { LoadResult } from './load.js';
 import { SERVER_ENV, type ServerExit } from './server-process.js';
 import type { SuiteContext, SuiteReport } from './suite.js';
@@ -37,9 +38,7 @@ export interface ModeRuns {
 /** The listing's throughput share of `/v1/me` in each round, and their median (the figure held to the target). */
 function documentsShares(rounds: SharePair[]): { each: number[]; median: number } {
   const each = rounds.map((r) => r.documents.rps / r.me.rps);
-  const sorted = [...each].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return { each, median: sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2 };
+  return { each, median: quantile(each, 0.5) };
 }
 
 const sharesText = ({ each, median }: { each: number[]; median: number }): string =>

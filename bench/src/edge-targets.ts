@@ -29,6 +29,9 @@ export const ENDPOINTS = [
 ] as const;
 export type EndpointKey = (typeof ENDPOINTS)[number][0];
 
+/** The run label of an endpoint of {@link ENDPOINTS}. */
+export const labelOf = (key: EndpointKey): string => ENDPOINTS.find(([k]) => k === key)![1];
+
 /** What one client (its workspace empty) is measured on: `/v1/me`, the empty listing, and GraphQL. */
 export function clientTargets(stack: EdgeStack, client: Client) {
   const accessUrl = stack.serviceUrls.access;

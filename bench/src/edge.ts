@@ -5,7 +5,7 @@ import { summarizeProfile } from './cpu-profile.js';
 import { startDistributedStack } from './distributed-server.js';
 import { createClient, createLibrary, type Client, type EdgeStack } from './edge-fixtures.js';
 import { fmtInt, ms, PROFILED, report, type Endpoints, type ExitRecord, type ModeRuns, type ProfiledKey, type Profiles, type Run, type SharePair } from './edge-report.js';
-import { clientTargets, ENDPOINTS, LIBRARY_SIZE, libraryTargets, preflight, SHARE_ROUNDS } from './edge-targets.js';
+import { clientTargets, ENDPOINTS, labelOf, LIBRARY_SIZE, libraryTargets, preflight, SHARE_ROUNDS } from './edge-targets.js';
 import { measure, type LoadResult, type LoadTarget } from './load.js';
 import { startEdgeServer, startHelloServer } from './server-process.js';
 import type { Suite, SuiteContext, SuiteReport } from './suite.js';
@@ -90,8 +90,8 @@ async function runEdge(ctx: SuiteContext): Promise<SuiteReport> {
     for (const [key, label] of ENDPOINTS) endpoints[key] = await record(label, t[key], MANY);
     const shareRounds: SharePair[] = [{ me: endpoints.me, documents: endpoints.documents }];
     for (let round = 2; round <= SHARE_ROUNDS; round++) {
-      const me = await record(`${ENDPOINTS[0][1]}, share round ${round}`, t.me, MANY);
-      const documents = await record(`${ENDPOINTS[1][1]}, share round ${round}`, t.documents, MANY);
+      const me = await record(`${labelOf('me')}, share round ${round}`, t.me, MANY);
+      const documents = await record(`${labelOf('documents')}, share round ${round}`, t.documents, MANY);
       shareRounds.push({ me, documents });
     }
     return { endpoints, shareRounds };
@@ -148,7 +148,7 @@ async function runEdge(ctx: SuiteContext): Promise<SuiteReport> {
       const t = clientTargets(stack, client);
       await preflight(PROFILED.map((key) => t[key]));
       const out = {} as Record<ProfiledKey, LoadResult>;
-      for (const key of PROFILED) out[key] = await record(ENDPOINTS.find(([k]) => k === key)![1], t[key], MANY, profileSec);
+      for (const key of PROFILED) out[key] = await record(labelOf(key), t[key], MANY, profileSec);
       return out;
     });
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startTestStack, type TestStack } from '@perceptiq/testkit/stack';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { enableClient, type EnabledClient } from '../support/api.js';
+import { enableClient, pollUntil, type EnabledClient } from '../support/api.js';
 import { extractSnippets, readPublishedPage, withLiveValues } from '../support/published-page.js';
 
 /**
@@ -39,18 +39,6 @@ function watch(page: Page): { urls: URL[]; problems: string[] } {
   });
   page.on('pageerror', (err) => seen.problems.push(err.message));
   return seen;
-}
-
-/**
- * Waits until the page has requested every one of `paths` or `timeoutMs` has passed, whichever
- * comes first; the caller then asserts. Some files load on their own schedule (Monaco starts its
- * GraphQL worker a moment after the editor is ready), not by the time a result is on screen.
- */
-async function untilRequested(seen: { urls: URL[] }, paths: string[], timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !paths.every((path) => seen.urls.some((url) => url.pathname === path))) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Hosts (host:port) the requests went to other than the allowed ones; data: and blob: URLs stay in the page. */
@@ -122,7 +110,9 @@ describe('browser pages (embedded stack, chromium)', () => {
 
     // Monaco's three workers are the bundle's own files.
     const assets = ['/graphql/assets/graphiql.js', '/graphql/assets/editor.worker.js', '/graphql/assets/json.worker.js', '/graphql/assets/graphql.worker.js'];
-    await untilRequested(seen, assets);
+    // Monaco starts its GraphQL worker a moment after the editor is ready, not by the time a result is on screen.
+    const requested = () => Promise.resolve(assets.every((path) => seen.urls.some((url) => url.pathname === path)));
+    await pollUntil(requested, (all) => all, 10_000, 50);
     expect(seen.problems).toEqual([]);
     expect(elsewhere(seen.urls, [new URL(stack.gatewayUrl).host])).toEqual([]);
     expect(seen.urls.map((url) => url.pathname)).toEqual(expect.arrayContaining(assets));
